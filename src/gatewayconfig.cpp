@@ -1,0 +1,185 @@
+#include "gatewayconfig.h"
+
+#include <QCommandLineParser>
+#include <QFileInfo>
+#include <QSettings>
+
+#include <map>
+#include <optional>
+
+namespace {
+
+// The option names double as config file keys (with '_' for '-').
+const QStringList settingNames = {
+    QStringLiteral("serial-port"), QStringLiteral("baud"),        QStringLiteral("http-host"),
+    QStringLiteral("http-port"),   QStringLiteral("media-dir"),   QStringLiteral("mode"),
+    QStringLiteral("media-count"), QStringLiteral("first-id"),
+};
+
+std::optional<qint64> toInteger(const QString &text, qint64 min, qint64 max)
+{
+    bool ok = false;
+    const qint64 value = text.trimmed().toLongLong(&ok);
+    if (!ok || value < min || value > max)
+        return std::nullopt;
+    return value;
+}
+
+// Applies one setting; returns an error message, or an empty string.
+QString apply(GatewayConfig &config, const QString &name, const QString &value, std::optional<int> &explicitCount)
+{
+    const auto invalid = [&](const char *expected) {
+        return QStringLiteral("invalid --%1 '%2': expected %3").arg(name, value, QLatin1String(expected));
+    };
+    if (name == QLatin1String("serial-port")) {
+        if (value.trimmed().isEmpty())
+            return invalid("a device path, auto or none");
+        config.serialPort = value.trimmed();
+    } else if (name == QLatin1String("baud")) {
+        const auto baud = toInteger(value, 50, 4000000);
+        if (!baud)
+            return invalid("a line speed from 50 to 4000000");
+        config.baudRate = qint32(*baud);
+    } else if (name == QLatin1String("http-host")) {
+        const QString host = value.trimmed();
+        QHostAddress address;
+        if (host == QLatin1String("localhost"))
+            address = QHostAddress(QHostAddress::LocalHost);
+        else if (!address.setAddress(host))
+            return invalid("an IP address such as 0.0.0.0 or 127.0.0.1");
+        config.httpHost = address;
+    } else if (name == QLatin1String("http-port")) {
+        const auto port = toInteger(value, 0, 65535);
+        if (!port)
+            return invalid("a port from 1 to 65535 (0: any free port)");
+        config.httpPort = quint16(*port);
+    } else if (name == QLatin1String("media-dir")) {
+        if (value.trimmed().isEmpty())
+            return invalid("a folder");
+        config.mediaDir = value.trimmed();
+    } else if (name == QLatin1String("mode")) {
+        const QString mode = value.trimmed();
+        if (mode != QLatin1String("prototype") && mode != QLatin1String("production"))
+            return invalid("prototype or production");
+        config.mode = mode;
+        config.mediaCount = mode == QLatin1String("prototype") ? 10 : 100;
+        explicitCount.reset(); // a mode given later overrides a count given earlier
+    } else if (name == QLatin1String("media-count")) {
+        const auto count = toInteger(value, 1, 999);
+        if (!count)
+            return invalid("a number of media from 1 to 999");
+        explicitCount = int(*count);
+    } else if (name == QLatin1String("first-id")) {
+        const auto first = toInteger(value, 0, 1);
+        if (!first)
+            return invalid("0 or 1");
+        config.firstId = int(*first);
+    }
+    return {};
+}
+
+} // namespace
+
+GatewayConfig::Result GatewayConfig::parse(const QStringList &arguments, const Defaults &defaults)
+{
+    Result result;
+    GatewayConfig &config = result.config;
+    config.mediaDir = defaults.mediaDir;
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+            QStringLiteral("Gateway between the selection panel's buttons and the browsers that show and play their media."));
+    const QCommandLineOption help = parser.addHelpOption();
+    const QCommandLineOption version = parser.addVersionOption();
+    const QCommandLineOption configOption(QStringLiteral("config"),
+            QStringLiteral("INI file with the same keys as these options (default: %1 if present).").arg(defaults.configFile),
+            QStringLiteral("file"));
+    parser.addOption(configOption);
+    const std::map<QString, std::pair<QString, QString>> descriptions = {
+        { QStringLiteral("serial-port"), { QStringLiteral("The panel's device, auto or none (default: auto)."), QStringLiteral("path") } },
+        { QStringLiteral("baud"), { QStringLiteral("Serial line speed (default: 115200)."), QStringLiteral("n") } },
+        { QStringLiteral("http-host"), { QStringLiteral("Address to listen on (default: 0.0.0.0)."), QStringLiteral("addr") } },
+        { QStringLiteral("http-port"), { QStringLiteral("Port for HTTP and WebSocket (default: 8080)."), QStringLiteral("n") } },
+        { QStringLiteral("media-dir"), { QStringLiteral("The media folder (default: %1).").arg(defaults.mediaDir), QStringLiteral("dir") } },
+        { QStringLiteral("mode"), { QStringLiteral("prototype (10 media) or production (100) (default: prototype)."), QStringLiteral("mode") } },
+        { QStringLiteral("media-count"), { QStringLiteral("Any other number of media."), QStringLiteral("n") } },
+        { QStringLiteral("first-id"), { QStringLiteral("Number of the first button and media file, 0 or 1 (default: 0)."), QStringLiteral("0|1") } },
+    };
+    for (const QString &name : settingNames) {
+        const auto &[description, valueName] = descriptions.at(name);
+        parser.addOption(QCommandLineOption(name, description, valueName));
+    }
+
+    if (!parser.parse(arguments)) {
+        result.message = parser.errorText();
+        return result;
+    }
+    if (!parser.positionalArguments().isEmpty()) {
+        result.message = QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().first());
+        return result;
+    }
+    if (parser.isSet(help)) {
+        result.outcome = Outcome::ShowHelp;
+        result.message = parser.helpText();
+        return result;
+    }
+    if (parser.isSet(version)) {
+        result.outcome = Outcome::ShowVersion;
+        return result;
+    }
+
+    std::optional<int> explicitCount;
+
+    // The config file first, so that the command line overrides it.
+    QString configFile = parser.value(configOption);
+    const bool configGiven = parser.isSet(configOption);
+    if (!configGiven && QFileInfo::exists(defaults.configFile))
+        configFile = defaults.configFile;
+    if (!configFile.isEmpty()) {
+        const QFileInfo info(configFile);
+        if (!info.isFile() || !info.isReadable()) {
+            result.message = QStringLiteral("invalid --config '%1': not a readable file").arg(configFile);
+            return result;
+        }
+        QSettings file(configFile, QSettings::IniFormat);
+        if (file.status() != QSettings::NoError) {
+            result.message = QStringLiteral("invalid --config '%1': not an INI file").arg(configFile);
+            return result;
+        }
+        const QStringList keys = file.allKeys();
+        for (const QString &key : keys) {
+            const QString name = QString(key).replace(QLatin1Char('_'), QLatin1Char('-'));
+            if (!settingNames.contains(name)) {
+                result.message = QStringLiteral("invalid --config '%1': unknown key '%2'").arg(configFile, key);
+                return result;
+            }
+            const QString error = apply(config, name, file.value(key).toString(), explicitCount);
+            if (!error.isEmpty()) {
+                result.message = error + QStringLiteral(" (in %1)").arg(configFile);
+                return result;
+            }
+        }
+        config.configFile = configFile;
+    }
+
+    for (const QString &name : settingNames) {
+        if (!parser.isSet(name))
+            continue;
+        const QString error = apply(config, name, parser.value(name), explicitCount);
+        if (!error.isEmpty()) {
+            result.message = error;
+            return result;
+        }
+    }
+
+    if (explicitCount && *explicitCount != config.mediaCount) {
+        config.mediaCount = *explicitCount;
+        config.mode = QStringLiteral("custom");
+    }
+    if (config.firstId + config.mediaCount - 1 > 999) {
+        result.message = QStringLiteral("invalid --media-count '%1': IDs end at 999").arg(config.mediaCount);
+        return result;
+    }
+    result.outcome = Outcome::Run;
+    return result;
+}

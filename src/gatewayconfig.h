@@ -1,0 +1,42 @@
+#ifndef GATEWAYCONFIG_H
+#define GATEWAYCONFIG_H
+
+#include <QHostAddress>
+#include <QString>
+#include <QStringList>
+
+// The gateway's settings (CONTRACT.md §5): command line over config file over
+// built-in defaults. Parsing never exits; main() decides what an error costs.
+class GatewayConfig
+{
+public:
+    enum class Outcome { Run, ShowHelp, ShowVersion, Error };
+
+    struct Defaults
+    {
+        QString mediaDir;
+        QString configFile; // read only if it exists
+    };
+
+    struct Result;
+    static Result parse(const QStringList &arguments, const Defaults &defaults);
+
+    QString serialPort = QStringLiteral("auto");
+    qint32 baudRate = 115200;
+    QHostAddress httpHost = QHostAddress(QHostAddress::AnyIPv4);
+    quint16 httpPort = 8080;
+    QString mediaDir;
+    QString mode = QStringLiteral("prototype"); // prototype, production or custom
+    int mediaCount = 10;
+    int firstId = 0;
+    QString configFile; // the file that was read, if any
+};
+
+struct GatewayConfig::Result
+{
+    Outcome outcome = Outcome::Error;
+    GatewayConfig config;
+    QString message; // the error line, or the help text
+};
+
+#endif // GATEWAYCONFIG_H

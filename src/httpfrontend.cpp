@@ -1,0 +1,127 @@
+#include "httpfrontend.h"
+
+#include "gatewaystatus.h"
+#include "httpcompat.h"
+#include "logging.h"
+#include "panelcontroller.h"
+
+#include <QHttpServerRequest>
+#include <QJsonDocument>
+#include <QTcpServer>
+
+namespace {
+
+const QByteArray textPlain = QByteArrayLiteral("text/plain; charset=utf-8");
+
+// Qt 6.4 runs the matching route for a WebSocket upgrade and then hands the
+// socket to the WebSocket server: a route must write nothing for it.
+// (From 6.8 on upgrades never reach the routes.)
+bool isUpgrade(const QHttpServerRequest &request)
+{
+    return request.value(QByteArrayLiteral("upgrade")).compare("websocket", Qt::CaseInsensitive) == 0;
+}
+
+bool isGetOrPost(const QHttpServerRequest &request)
+{
+    return request.method() == QHttpServerRequest::Method::Get
+            || request.method() == QHttpServerRequest::Method::Post;
+}
+
+} // namespace
+
+HttpFrontend::HttpFrontend(QHttpServer *server, PanelController *controller, const GatewayStatus *status,
+                           const QString &mediaDir, QObject *parent)
+    : QObject(parent),
+      m_server(server),
+      m_controller(controller),
+      m_status(status),
+      m_staticFiles(QStringLiteral(":/static"), FileResponder::Caching::Revalidate),
+      m_mediaFiles(mediaDir, FileResponder::Caching::Media)
+{
+    addRoutes();
+}
+
+bool HttpFrontend::listen(const QHostAddress &address, quint16 port)
+{
+    auto *tcp = new QTcpServer(m_server);
+    if (!tcp->listen(address, port)) {
+        m_error = QStringLiteral("cannot listen on %1:%2: %3").arg(address.toString()).arg(port).arg(tcp->errorString());
+        delete tcp;
+        return false;
+    }
+    m_server->bind(tcp);
+    m_tcp = tcp;
+    qCInfo(lcHttp).noquote() << QStringLiteral("listening on %1:%2").arg(address.toString()).arg(m_tcp->serverPort());
+    return true;
+}
+
+quint16 HttpFrontend::port() const
+{
+    return m_tcp ? m_tcp->serverPort() : 0;
+}
+
+void HttpFrontend::addRoutes()
+{
+    m_server->route("/", [this](const QHttpServerRequest &request, HttpResponder responder) {
+        if (!isUpgrade(request))
+            m_staticFiles.respondFile(request, responder, QStringLiteral("index.html"));
+    });
+    m_server->route("/static/<arg>", [this](const QString &, const QHttpServerRequest &request, HttpResponder responder) {
+        if (!isUpgrade(request))
+            m_staticFiles.respond(request, responder, u"/static/");
+    });
+    m_server->route("/media/<arg>", [this](const QString &, const QHttpServerRequest &request, HttpResponder responder) {
+        if (!isUpgrade(request))
+            m_mediaFiles.respond(request, responder, u"/media/");
+    });
+    // The upgrade itself is taken over by WebSocketHub; a plain GET learns what to do.
+    m_server->route("/ws", [](const QHttpServerRequest &request, HttpResponder responder) {
+        if (!isUpgrade(request))
+            responder.write("WebSocket endpoint: connect with a WebSocket client\n", textPlain,
+                            QHttpServerResponder::StatusCode::UpgradeRequired);
+    });
+    m_server->route("/test/play/<arg>", [this](const QString &arg, const QHttpServerRequest &request, HttpResponder responder) {
+        if (isUpgrade(request))
+            return;
+        if (!isGetOrPost(request))
+            return responder.write(QHttpServerResponder::StatusCode::MethodNotAllowed);
+        bool ok = false;
+        const int id = arg.toInt(&ok);
+        if (!ok || id < 0 || !m_controller->press(id)) {
+            qCWarning(lcHttp).noquote() << "test press refused:" << arg.left(40);
+            return responder.write(QStringLiteral("ERROR: invalid id '%1'\n").arg(arg.left(40)).toUtf8(), textPlain,
+                                   QHttpServerResponder::StatusCode::BadRequest);
+        }
+        responder.write(QStringLiteral("OK: play %1\n").arg(id).toUtf8(), textPlain);
+    });
+    m_server->route("/test/stop", [this](const QHttpServerRequest &request, HttpResponder responder) {
+        if (isUpgrade(request))
+            return;
+        if (!isGetOrPost(request))
+            return responder.write(QHttpServerResponder::StatusCode::MethodNotAllowed);
+        m_controller->stop();
+        responder.write("OK: stopped\n", textPlain);
+    });
+    m_server->route("/status", [this](const QHttpServerRequest &request, HttpResponder responder) {
+        if (!isUpgrade(request))
+            responder.write(QJsonDocument(m_status->status()));
+    });
+    m_server->route("/health", [this](const QHttpServerRequest &request, HttpResponder responder) {
+        if (isUpgrade(request))
+            return;
+        responder.write(QJsonDocument(m_status->health()), m_status->isHealthy()
+                                ? QHttpServerResponder::StatusCode::Ok
+                                : QHttpServerResponder::StatusCode::ServiceUnavailable);
+    });
+
+    const auto notFound = [](const QHttpServerRequest &request, HttpResponder responder) {
+        qCInfo(lcHttp).noquote() << "404 for" << request.url().path(QUrl::FullyEncoded).left(200) << "from"
+                                 << request.remoteAddress().toString();
+        responder.write("Not found\n", textPlain, QHttpServerResponder::StatusCode::NotFound);
+    };
+#if QT_VERSION >= QT_VERSION_CHECK(6, 8, 0)
+    m_server->setMissingHandler(this, notFound);
+#else
+    m_server->setMissingHandler(notFound);
+#endif
+}

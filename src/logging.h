@@ -1,0 +1,16 @@
+#ifndef LOGGING_H
+#define LOGGING_H
+
+#include <QLoggingCategory>
+
+// One category per component, so `QT_LOGGING_RULES="panel.serial.debug=true"`
+// turns on exactly the part a technician is looking at.
+Q_DECLARE_LOGGING_CATEGORY(lcApp)
+Q_DECLARE_LOGGING_CATEGORY(lcConfig)
+Q_DECLARE_LOGGING_CATEGORY(lcController)
+Q_DECLARE_LOGGING_CATEGORY(lcSerial)
+Q_DECLARE_LOGGING_CATEGORY(lcHttp)
+Q_DECLARE_LOGGING_CATEGORY(lcWs)
+Q_DECLARE_LOGGING_CATEGORY(lcMedia)
+
+#endif // LOGGING_H

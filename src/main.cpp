@@ -1,0 +1,95 @@
+#include "gatewayconfig.h"
+#include "gatewaystatus.h"
+#include "httpfrontend.h"
+#include "logging.h"
+#include "medialibrary.h"
+#include "panelcontroller.h"
+#include "panellink.h"
+#include "systemdnotifier.h"
+#include "unixsignalwatcher.h"
+#include "websockethub.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QHttpServer>
+
+#include <cstdio>
+
+namespace {
+
+// Started from its build tree the gateway uses the repo's demo media;
+// installed, the media lives where the package puts it.
+QString defaultMediaDir()
+{
+    if (QDir(QCoreApplication::applicationDirPath()) == QDir(QStringLiteral(PANEL_BUILD_DIR)))
+        return QStringLiteral(PANEL_SOURCE_MEDIA_DIR);
+    return QStringLiteral(PANEL_INSTALLED_MEDIA_DIR);
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("selection-panel"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(PANEL_VERSION));
+    qSetMessagePattern(QStringLiteral("%{if-category}%{category}: %{endif}%{message}"));
+
+    const GatewayConfig::Result parsed = GatewayConfig::parse(
+            app.arguments(), { defaultMediaDir(), QStringLiteral(PANEL_INSTALLED_CONFIG) });
+    switch (parsed.outcome) {
+    case GatewayConfig::Outcome::ShowHelp:
+        std::fputs(qPrintable(parsed.message), stdout);
+        return 0;
+    case GatewayConfig::Outcome::ShowVersion:
+        std::printf("selection-panel %s\n", PANEL_VERSION);
+        return 0;
+    case GatewayConfig::Outcome::Error:
+        std::fprintf(stderr, "selection-panel: %s\n", qPrintable(parsed.message));
+        return 2;
+    case GatewayConfig::Outcome::Run:
+        break;
+    }
+    const GatewayConfig &config = parsed.config;
+    qCInfo(lcConfig).noquote() << QStringLiteral("selection-panel %1, mode %2, IDs %3 to %4%5")
+                                          .arg(QStringLiteral(PANEL_VERSION), config.mode)
+                                          .arg(config.firstId)
+                                          .arg(config.firstId + config.mediaCount - 1)
+                                          .arg(config.configFile.isEmpty() ? QString()
+                                                                           : QStringLiteral(", config ") + config.configFile);
+
+    MediaLibrary media(config.mediaDir, config.firstId, config.mediaCount);
+    PanelController controller(&media, QCoreApplication::applicationVersion());
+    PanelLink link(config.serialPort, config.baudRate);
+    QHttpServer httpServer;
+    WebSocketHub hub(&httpServer, [&controller] { return controller.stateMessage(); });
+    GatewayStatus status(config.mode, controller, link, hub, media);
+    HttpFrontend http(&httpServer, &controller, &status, media.folder());
+    SystemdNotifier systemd;
+    UnixSignalWatcher signalWatcher;
+
+    // Panel → controller → panel and browsers, in the order of CONTRACT.md §2.
+    QObject::connect(&link, &PanelLink::pressed, &controller, &PanelController::press);
+    QObject::connect(&link, &PanelLink::ready, &controller, &PanelController::panelReady);
+    QObject::connect(&link, &PanelLink::connectedChanged, &controller, &PanelController::setPanelConnected);
+    QObject::connect(&controller, &PanelController::ledSetRequested, &link, &PanelLink::setLed);
+    QObject::connect(&controller, &PanelController::ledClearRequested, &link, &PanelLink::clearLeds);
+    QObject::connect(&controller, &PanelController::broadcastRequested, &hub, &WebSocketHub::broadcast);
+    QObject::connect(&hub, &WebSocketHub::endedReceived, &controller, &PanelController::ended);
+    QObject::connect(&media, &MediaLibrary::changed, &controller, &PanelController::mediaChanged);
+
+    QObject::connect(&signalWatcher, &UnixSignalWatcher::terminationRequested, &app, [&](int signalNumber) {
+        qCInfo(lcApp) << "stopping on signal" << signalNumber;
+        systemd.notifyStopping();
+        QCoreApplication::quit();
+    });
+
+    if (!http.listen(config.httpHost, config.httpPort)) {
+        qCCritical(lcHttp).noquote() << http.errorString();
+        return 1;
+    }
+    media.startWatching();
+    link.start();
+    systemd.notifyReady();
+    return app.exec();
+}

@@ -1,0 +1,62 @@
+#ifndef PANELLINK_H
+#define PANELLINK_H
+
+#include "linebuffer.h"
+
+#include <QObject>
+#include <QSerialPort>
+#include <QTimer>
+
+// The serial link to the panel: opens the device, reassembles and classifies
+// lines, writes LED commands, and reopens the device after an outage.
+// QSerialPort does not report an unplugged device on Linux (qt-notes.md), so
+// a slow health check asks the tty driver itself.
+class PanelLink : public QObject
+{
+    Q_OBJECT
+
+public:
+    // `port`: a device path, "auto" (first ESP32/CP210x/CH34x in
+    // /dev/serial/by-id) or "none" (no panel).
+    PanelLink(const QString &port, qint32 baudRate, QObject *parent = nullptr);
+
+    void start();
+
+    bool isEnabled() const { return m_requestedPort != QLatin1String("none"); }
+    bool isConnected() const { return m_serial.isOpen(); }
+    // The device in use, or the one last tried; empty with "auto" and no device.
+    QString portName() const { return m_serial.portName(); }
+    QString firmware() const { return m_firmware; }
+    qsizetype droppedLines() const { return m_lines.droppedLines(); }
+
+    // The first panel-like device in `byIdFolder`, or an empty string.
+    static QString findPanelDevice(const QString &byIdFolder = QStringLiteral("/dev/serial/by-id"));
+
+public Q_SLOTS:
+    void setLed(int id);
+    void clearLeds();
+
+Q_SIGNALS:
+    void pressed(int id);
+    void ready();
+    void connectedChanged(bool connected);
+
+private:
+    void tryOpen();
+    void onReadyRead();
+    void handleError(QSerialPort::SerialPortError error);
+    void checkHealth();
+    void closeAfterOutage(const QString &reason);
+    void handleLine(const QByteArray &line);
+    void send(const QByteArray &command);
+
+    QSerialPort m_serial;
+    QString m_requestedPort;
+    QString m_firmware;
+    LineBuffer m_lines;
+    QTimer m_reopenTimer;
+    QTimer m_healthTimer;
+    bool m_outageLogged = false;
+};
+
+#endif // PANELLINK_H
