@@ -4,6 +4,7 @@
 #include "panelline.h"
 
 #include <QDir>
+#include <QMetaEnum>
 
 #include <termios.h>
 
@@ -154,7 +155,8 @@ void PanelLink::handleError(QSerialPort::SerialPortError error)
 {
     if (error == QSerialPort::NoError || !m_serial.isOpen())
         return;
-    closeAfterOutage(m_serial.errorString());
+    // After a hang-up Qt 6.4 reports ReadError with a stale errno text: name the error itself.
+    closeAfterOutage(QString::fromLatin1(QMetaEnum::fromType<QSerialPort::SerialPortError>().valueToKey(error)));
 }
 
 void PanelLink::checkHealth()
