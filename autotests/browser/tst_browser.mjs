@@ -1,0 +1,481 @@
+// End-to-end test of the dashboard in a real headless Chromium:
+// gateway <-> pseudo-terminal "panel" and gateway <-> browser, all on this machine.
+//
+// usage: node tst_browser.mjs GATEWAY_BINARY MEDIA_DIR ARTIFACTS_DIR
+// env:   CHROMIUM=/path/to/chromium (default /usr/bin/chromium)
+
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import tty from 'node:tty';
+import { fileURLToPath } from 'node:url';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const [gatewayBin, mediaDir, artifactsDir] = process.argv.slice(2).map((p) => p && path.resolve(p));
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const TOTAL_BUDGET_MS = 105_000; // below ctest's TIMEOUT, so that we clean up ourselves
+
+function die(message) {
+    console.error(`tst_browser: ${message}`);
+    process.exit(1);
+}
+
+if (!gatewayBin || !mediaDir || !artifactsDir)
+    die('usage: node tst_browser.mjs GATEWAY_BINARY MEDIA_DIR ARTIFACTS_DIR');
+if (!fs.existsSync(path.join(HERE, 'node_modules', 'playwright-core')))
+    die(`node_modules is missing: run "npm ci" in autotests/browser (${HERE}) first`);
+if (!fs.existsSync(CHROMIUM))
+    die(`no Chromium at ${CHROMIUM} (install Debian's "chromium" package or set CHROMIUM=...)`);
+for (const tool of ['socat']) {
+    if (!process.env.PATH.split(':').some((dir) => fs.existsSync(path.join(dir, tool))))
+        die(`"${tool}" is not installed`);
+}
+const { chromium } = await import('playwright-core');
+
+fs.mkdirSync(artifactsDir, { recursive: true });
+const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tst_browser-'));
+const started = []; // child processes, killed on the way out whatever happens
+
+// ------------------------------------------------------------------ helpers
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// Polls a condition until it holds or the deadline passes (no blind sleeps).
+async function waitFor(what, condition, timeoutMs = 10_000, intervalMs = 50) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+        const value = await condition();
+        if (value) return value;
+        if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+        await sleep(intervalMs);
+    }
+}
+
+function freePort() {
+    return new Promise((resolve, reject) => {
+        const server = net.createServer();
+        server.once('error', reject);
+        server.listen(0, '127.0.0.1', () => {
+            const { port } = server.address();
+            server.close(() => resolve(port));
+        });
+    });
+}
+
+function sha256(bytes) {
+    return createHash('sha256').update(bytes).digest('hex');
+}
+
+function startProcess(name, command, args) {
+    const log = fs.createWriteStream(path.join(artifactsDir, `${name}.log`));
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.output = '';
+    const collect = (chunk) => { child.output += chunk; log.write(chunk); };
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
+    child.exited = new Promise((resolve) => child.on('exit', (code, signal) => { log.end(); resolve({ code, signal }); }));
+    child.name = name;
+    started.push(child);
+    return child;
+}
+
+async function stopProcess(child, timeoutMs = 5000) {
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    await child.exited;
+    clearTimeout(timer);
+}
+
+// The panel's end of the pseudo-terminal pair: lines in, lines out.
+class PanelPort {
+    constructor(devicePath) {
+        this.fd = fs.openSync(devicePath, fs.constants.O_RDWR | fs.constants.O_NOCTTY);
+        this.lines = [];
+        this.partial = '';
+        this.stream = new tty.ReadStream(this.fd);
+        this.stream.setEncoding('latin1');
+        this.stream.on('data', (data) => {
+            this.partial += data;
+            let end;
+            while ((end = this.partial.indexOf('\n')) >= 0) {
+                this.lines.push(this.partial.slice(0, end).replace(/\r$/, ''));
+                this.partial = this.partial.slice(end + 1);
+            }
+        });
+    }
+
+    write(line) {
+        fs.writeSync(this.fd, `${line}\n`);
+    }
+
+    // Index of the first line at or after `from` equal to `line`.
+    async waitLine(line, from = 0, timeoutMs = 10_000) {
+        try {
+            const found = await waitFor(`"${line}"`, () => this.lines.indexOf(line, from) + 1, timeoutMs);
+            return found - 1;
+        } catch (error) {
+            throw new Error(`${error.message} on the panel port; got since then: ${JSON.stringify(this.lines.slice(from))}`
+                + foreignPtyUsers());
+        }
+    }
+
+    close() {
+        this.stream.destroy();
+    }
+}
+
+// Any root process can open a /dev/pts/N by number; one that does (say a stale
+// gateway retrying an old link whose number was reused) steals lines from our pair.
+function foreignPtyUsers() {
+    const ours = new Set([process.pid, socat?.pid, gateway?.pid]);
+    let devices;
+    try {
+        devices = new Set([fs.realpathSync(path.join(tmpDir, 'panel')), fs.realpathSync(path.join(tmpDir, 'gw'))]);
+    } catch {
+        return '';
+    }
+    const intruders = [];
+    for (const pid of fs.readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+        if (ours.has(Number(pid))) continue;
+        try {
+            const fds = fs.readdirSync(`/proc/${pid}/fd`);
+            if (fds.some((fd) => devices.has(fs.readlinkSync(`/proc/${pid}/fd/${fd}`)))) {
+                const command = fs.readFileSync(`/proc/${pid}/cmdline`, 'latin1').replace(/\0/g, ' ').trim();
+                intruders.push(`${pid} ${command.slice(0, 160)}`);
+            }
+        } catch { /* gone, or not ours to read */ }
+    }
+    return intruders.length ? `\nother processes have our pty open and may be stealing lines: ${intruders.join('; ')}` : '';
+}
+
+// ------------------------------------------------------------------ the world
+
+let socat = null;
+let panel = null;
+let gateway = null;
+let gatewayRuns = 0;
+let context = null;
+let page = null;
+let port = 0;
+const sentFrames = []; // what the page sent over its WebSockets
+
+async function startPanelLink() {
+    const panelPath = path.join(tmpDir, 'panel');
+    const gatewayPath = path.join(tmpDir, 'gw');
+    socat = startProcess('browser-socat', 'socat', ['-d', '-d',
+        `pty,raw,echo=0,link=${panelPath}`, `pty,raw,echo=0,link=${gatewayPath}`]);
+    await waitFor('socat to create both pty links', () => {
+        if (socat.exitCode !== null) throw new Error(`socat exited: ${socat.output}`);
+        return fs.existsSync(panelPath) && fs.existsSync(gatewayPath);
+    }, 5000, 20);
+    panel = new PanelPort(panelPath);
+    return gatewayPath;
+}
+
+async function startGateway(serialPath, media = mediaDir) {
+    gatewayRuns += 1;
+    const config = path.join(tmpDir, 'empty.conf');
+    fs.writeFileSync(config, '');
+    gateway = startProcess(`browser-gateway-${gatewayRuns}`, gatewayBin, [
+        '--config', config,
+        '--serial-port', serialPath,
+        '--http-host', '127.0.0.1',
+        '--http-port', String(port),
+        '--media-dir', media,
+        '--mode', 'prototype',
+        '--first-id', '0',
+    ]);
+    const child = gateway;
+    await waitFor(`the gateway to answer /health on port ${port}`, async () => {
+        if (child.exitCode !== null) throw new Error(`gateway exited with ${child.exitCode}:\n${child.output}`);
+        try {
+            const reply = await fetch(`http://127.0.0.1:${port}/health`);
+            return reply.status === 200 || reply.status === 503;
+        } catch {
+            return false;
+        }
+    }, 15_000, 50);
+}
+
+function endedIds() {
+    return sentFrames.filter((m) => m?.type === 'ended').map((m) => m.id);
+}
+
+function body(attribute) {
+    return page.evaluate((name) => document.body.dataset[name] ?? null, attribute);
+}
+
+async function waitForBody(attribute, value, timeoutMs = 10_000) {
+    await page.waitForFunction(([name, expected]) => document.body.dataset[name] === expected,
+        [attribute, value], { timeout: timeoutMs, polling: 20 });
+}
+
+// Resolves when the page plays `id` from its audio element and the sound advances.
+async function waitPlaying(id, minTime = 0) {
+    await page.waitForFunction(([wanted, t]) => {
+        const audio = document.getElementById('audio');
+        const url = audio.dataset.url || '';
+        return document.body.dataset.current === String(wanted)
+            && new URL(url, location.href).pathname === `/media/${String(wanted).padStart(3, '0')}.mp3`
+            && !audio.paused && audio.currentTime > t;
+    }, [id, minTime], { timeout: 10_000, polling: 20 }).catch(async (error) => {
+        const state = await page.evaluate(() => {
+            const a = document.getElementById('audio');
+            return { view: document.body.dataset.view, current: document.body.dataset.current, url: a.dataset.url,
+                src: a.currentSrc, paused: a.paused, time: a.currentTime, duration: a.duration, ended: a.ended,
+                readyState: a.readyState, networkState: a.networkState, error: a.error?.message ?? a.error?.code };
+        }).catch(() => 'page gone');
+        throw new Error(`${error.message}\nwaiting for ${id} to play; audio element: ${JSON.stringify(state)}`);
+    });
+}
+
+function mediaFile(id, ext) {
+    return path.join(mediaDir, `${String(id).padStart(3, '0')}.${ext}`);
+}
+
+async function shot(name, options = {}) {
+    const file = path.join(artifactsDir, name);
+    // Finite animations (a fade-in) are run to their end, so pictures do not catch them halfway.
+    await page.screenshot({ path: file, animations: 'disabled', ...options });
+    const size = fs.statSync(file).size;
+    assert.ok(size > 10_000, `${name} looks empty (${size} bytes)`);
+    return file;
+}
+
+async function cleanup() {
+    try { if (context) await context.close(); } catch { /* browser already gone */ }
+    context = null;
+    if (panel) panel.close();
+    panel = null;
+    for (const child of started.reverse()) await stopProcess(child);
+    fs.rmSync(tmpDir, { recursive: true, force: true });
+}
+
+after(cleanup);
+process.on('exit', () => { for (const child of started) if (child.exitCode === null) child.kill('SIGKILL'); });
+setTimeout(async () => {
+    console.error(`tst_browser: gave up after ${TOTAL_BUDGET_MS} ms`);
+    await cleanup();
+    process.exit(1);
+}, TOTAL_BUDGET_MS).unref();
+
+// ------------------------------------------------------------------ steps
+
+let broken = false;
+async function step(t, name, fn) {
+    await t.test(name, { skip: broken ? 'an earlier step failed' : false }, async () => {
+        try {
+            await fn();
+        } catch (error) {
+            broken = true;
+            if (page) await page.screenshot({ path: path.join(artifactsDir, 'browser-failure.png') }).catch(() => {});
+            throw error;
+        }
+    });
+}
+
+test('dashboard in headless Chromium', async (t) => {
+    let serialPath;
+
+    await step(t, 'gateway, pty panel and Chromium start; the idle page is shown', async () => {
+        port = await freePort();
+        serialPath = await startPanelLink();
+        await startGateway(serialPath);
+
+        context = await chromium.launchPersistentContext(path.join(tmpDir, 'profile'), {
+            executablePath: CHROMIUM,
+            headless: true,
+            viewport: { width: 1920, height: 1080 },
+            // Keep the real audio output path (a kiosk is not muted); headless has no device anyway.
+            ignoreDefaultArgs: ['--mute-audio'],
+            args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run',
+                '--disable-background-networking', '--disable-component-update', '--disable-sync',
+                '--autoplay-policy=no-user-gesture-required'],
+        });
+        // Observes every media element that is ever told to play, in the DOM or not,
+        // so that "exactly one sound" also counts detached Audio objects.
+        await context.addInitScript(() => {
+            const seen = new Set();
+            const play = HTMLMediaElement.prototype.play;
+            HTMLMediaElement.prototype.play = function (...args) {
+                seen.add(this);
+                return play.apply(this, args);
+            };
+            window.playingMedia = () => [...seen].filter((m) => !m.paused && !m.ended)
+                .map((m) => m.dataset.url || m.currentSrc);
+        });
+        page = context.pages()[0] || await context.newPage();
+        const consoleLog = fs.createWriteStream(path.join(artifactsDir, 'browser-console.log'));
+        page.on('console', (message) => consoleLog.write(`${message.type()}: ${message.text()}\n`));
+        page.on('pageerror', (error) => consoleLog.write(`pageerror: ${error.stack || error}\n`));
+        page.on('websocket', (socket) => socket.on('framesent', (frame) => {
+            try { sentFrames.push(JSON.parse(frame.payload)); } catch { /* not JSON */ }
+        }));
+
+        await page.goto(`http://127.0.0.1:${port}/`);
+        await waitForBody('server', 'up');
+        await waitForBody('panel', 'up');
+        await waitForBody('preload', 'done', 20_000);
+        assert.equal(await body('view'), 'idle');
+        assert.equal(await body('sound'), 'unlocked', 'the kiosk flag should make a tap unnecessary');
+        assert.ok(await page.isHidden('#unlock'), 'no "tap to enable sound" overlay in kiosk mode');
+        assert.ok(await page.isVisible('.idle-title'));
+        assert.ok(await page.isHidden('#banner'));
+        // The range comes from the gateway's `state`, not from the page.
+        assert.match(await page.textContent('#idle-range'), /000\D+009/);
+        await shot('browser-idle.png');
+    });
+
+    let ledSet2 = -1;
+    await step(t, 'PRESS 002 shows image 002 and plays 002.mp3', async () => {
+        panel.write('PRESS 002');
+        ledSet2 = await panel.waitLine('LEDSET 002');
+        await waitPlaying(2);
+
+        const image = await page.evaluate(() => {
+            const img = document.getElementById('image');
+            return { path: new URL(img.src).pathname, width: img.naturalWidth, visible: !img.hidden && img.checkVisibility() };
+        });
+        assert.equal(image.path, '/media/002.jpg');
+        assert.ok(image.width > 0, 'image 002 decoded');
+        assert.ok(image.visible, 'image 002 visible');
+        assert.ok(await page.isHidden('#placeholder'));
+        assert.equal((await page.textContent('#number')).trim(), '002');
+
+        // The element really holds 002.mp3's bytes (it may play from a preloaded copy).
+        const playedHash = await page.evaluate(async () => {
+            const bytes = await (await fetch(document.getElementById('audio').currentSrc)).arrayBuffer();
+            const digest = await crypto.subtle.digest('SHA-256', bytes);
+            return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+        });
+        assert.equal(playedHash, sha256(fs.readFileSync(mediaFile(2, 'mp3'))));
+    });
+
+    let ledSet4 = -1;
+    await step(t, 'PRESS 004 before 002 ends: 002 stops, 004 plays', async () => {
+        panel.write('PRESS 004');
+        ledSet4 = await panel.waitLine('LEDSET 004', ledSet2 + 1);
+        assert.ok(!panel.lines.slice(ledSet2 + 1, ledSet4).includes('LEDCLR'),
+            '002 had already ended before the second press; the preemption was not tested');
+        await waitPlaying(4);
+        const playing = await page.evaluate(() => window.playingMedia());
+        assert.equal(playing.length, 1, `exactly one sound plays: ${playing}`);
+        assert.match(playing[0], /\/media\/004\.mp3/);
+        const imagePath = await page.evaluate(() => new URL(document.getElementById('image').src).pathname);
+        assert.equal(imagePath, '/media/004.jpg');
+    });
+
+    await step(t, 'when 004 has ended in the browser, LEDCLR reaches the panel', async () => {
+        await panel.waitLine('LEDCLR', ledSet4 + 1, 15_000);
+        // DevTools reports sent frames a little after the gateway has acted on them.
+        await waitFor('the page\'s "ended" frame', () => endedIds().length > 0, 5000);
+        assert.deepEqual(endedIds(), [4], 'one ended, for 004 only (002 was preempted)');
+        await page.waitForFunction(() => ['ended', 'idle'].includes(document.body.dataset.view));
+        await waitForBody('view', 'idle', 10_000);
+    });
+
+    await step(t, 'a playing page looks right (1920x1080 and phone)', async () => {
+        const from = panel.lines.length;
+        panel.write('PRESS 007');
+        await panel.waitLine('LEDSET 007', from);
+        await waitPlaying(7, 0.35);
+        // Freeze the sound for stable pictures, then let it run to its end.
+        await page.evaluate(() => document.getElementById('audio').pause());
+        await page.waitForFunction(() => document.getElementById('image').complete);
+        await shot('browser-playing.png');
+        await page.setViewportSize({ width: 390, height: 844 });
+        await shot('browser-playing-phone.png');
+        await page.setViewportSize({ width: 1920, height: 1080 });
+        await page.evaluate(() => document.getElementById('audio').play());
+        await panel.waitLine('LEDCLR', from, 15_000);
+        await waitForBody('view', 'idle', 10_000);
+    });
+
+    await step(t, 'gateway restart: the page shows the outage, reconnects by itself, and plays again', async () => {
+        const navigations = [];
+        page.on('framenavigated', (frame) => { if (frame === page.mainFrame()) navigations.push(frame.url()); });
+
+        await stopProcess(gateway);
+        await waitForBody('server', 'lost', 5000);
+        assert.ok(await page.isVisible('#banner'), 'the outage banner is shown');
+        await shot('browser-outage.png');
+
+        await startGateway(serialPath);
+        await waitForBody('server', 'up', 15_000);
+        assert.ok(await page.isHidden('#banner'), 'the banner is gone after reconnecting');
+        await waitForBody('panel', 'up');
+        assert.deepEqual(navigations, [], 'the page came back without a reload');
+
+        const from = panel.lines.length;
+        panel.write('PRESS 005');
+        await panel.waitLine('LEDSET 005', from);
+        await waitPlaying(5);
+        await panel.waitLine('LEDCLR', from, 15_000);
+        await waitFor('the page\'s "ended" frame for 005', () => endedIds().length >= 3, 5000);
+        assert.deepEqual(endedIds(), [4, 7, 5]);
+    });
+
+    await step(t, 'missing or corrupt pictures and a broken sound do not wedge the page; the LED still goes out', async () => {
+        // A copy of the media: 008.jpg gone, 006.jpg not a picture, 009.mp3 not a sound.
+        const damaged = path.join(tmpDir, 'damaged-media');
+        fs.cpSync(mediaDir, damaged, { recursive: true });
+        fs.rmSync(path.join(damaged, '008.jpg'));
+        fs.writeFileSync(path.join(damaged, '006.jpg'), 'this is not a jpeg file\n'.repeat(200));
+        fs.writeFileSync(path.join(damaged, '009.mp3'), 'this is not an mp3 file\n'.repeat(200));
+        await stopProcess(gateway);
+        await waitForBody('server', 'lost', 5000);
+        await startGateway(serialPath, damaged);
+        await waitForBody('server', 'up', 15_000);
+        await waitForBody('media', 'incomplete');
+        assert.ok(await page.isVisible('#chip-media'), 'staff see that media is incomplete');
+
+        let from = 0;
+        for (const id of ['008', '006']) {
+            from = panel.lines.length;
+            panel.write(`PRESS ${id}`);
+            await panel.waitLine(`LEDSET ${id}`, from);
+            await waitPlaying(Number(id));
+            await page.locator('#placeholder').waitFor({ state: 'visible', timeout: 5000 });
+            assert.ok(await page.isHidden('#image'), `no broken picture for ${id}`);
+            assert.equal((await page.textContent('#placeholder-number')).trim(), id);
+            await panel.waitLine('LEDCLR', from, 15_000);
+        }
+
+        from = panel.lines.length;
+        panel.write('PRESS 009');
+        await panel.waitLine('LEDSET 009', from);
+        await page.waitForSelector('#sound-note', { state: 'visible', timeout: 10_000 });
+        assert.ok(await page.isVisible('#image'), 'the picture still shows without its sound');
+        await shot('browser-broken-sound.png');
+        await panel.waitLine('LEDCLR', from, 15_000); // after the silent hold, not never
+        await waitFor('the page\'s "ended" frame for 009', () => endedIds().length >= 6, 5000);
+        assert.deepEqual(endedIds().slice(-3), [8, 6, 9]);
+    });
+
+    await step(t, 'without the kiosk flag, one "tap to enable sound" overlay; a tap unlocks and preloads', async () => {
+        await context.close();
+        context = await chromium.launchPersistentContext(path.join(tmpDir, 'profile-2'), {
+            executablePath: CHROMIUM,
+            headless: true,
+            viewport: { width: 1920, height: 1080 },
+            args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run',
+                '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+        });
+        page = context.pages()[0] || await context.newPage();
+        await page.goto(`http://127.0.0.1:${port}/`);
+        await page.locator('#unlock-button').waitFor({ state: 'visible', timeout: 10_000 });
+        assert.equal(await page.locator('#unlock-button').count(), 1);
+        assert.equal(await body('preload'), 'waiting', 'nothing is preloaded before sound is allowed');
+        await shot('browser-unlock.png');
+        await page.click('#unlock-button');
+        await page.locator('#unlock').waitFor({ state: 'hidden', timeout: 5000 });
+        await waitForBody('preload', 'done', 20_000);
+        assert.equal(await body('sound'), 'unlocked');
+    });
+});
