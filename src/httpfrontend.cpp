@@ -117,7 +117,10 @@ void HttpFrontend::addRoutes()
     const auto notFound = [](const QHttpServerRequest &request, HttpResponder responder) {
         qCInfo(lcHttp).noquote() << "404 for" << request.url().path(QUrl::FullyEncoded).left(200) << "from"
                                  << request.remoteAddress().toString();
-        responder.write("Not found\n", textPlain, QHttpServerResponder::StatusCode::NotFound);
+        // A body on HEAD would be read as the start of the next answer on a kept-alive connection.
+        const bool head = request.method() == QHttpServerRequest::Method::Head;
+        responder.write(head ? QByteArray() : QByteArrayLiteral("Not found\n"), textPlain,
+                        QHttpServerResponder::StatusCode::NotFound);
     };
 #if QT_VERSION >= QT_VERSION_CHECK(6, 8, 0)
     m_server->setMissingHandler(this, notFound);
