@@ -176,10 +176,6 @@ GatewayConfig::Result GatewayConfig::parse(const QStringList &arguments, const D
         config.mediaCount = *explicitCount;
         config.mode = QStringLiteral("custom");
     }
-    if (config.firstId + config.mediaCount - 1 > 999) {
-        result.message = QStringLiteral("invalid --media-count '%1': IDs end at 999").arg(config.mediaCount);
-        return result;
-    }
     result.outcome = Outcome::Run;
     return result;
 }

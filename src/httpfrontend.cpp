@@ -27,6 +27,21 @@ bool isGetOrPost(const QHttpServerRequest &request)
             || request.method() == QHttpServerRequest::Method::Post;
 }
 
+// Answers with a body, or with its headers alone for HEAD: a body there would
+// be read as the start of the next answer on a kept-alive connection.
+void reply(const QHttpServerRequest &request, QHttpServerResponder &responder, const QByteArray &body,
+           const QByteArray &mimeType, QHttpServerResponder::StatusCode status = QHttpServerResponder::StatusCode::Ok)
+{
+    const bool head = request.method() == QHttpServerRequest::Method::Head;
+    responder.write(head ? QByteArray() : body, mimeType, status);
+}
+
+void replyJson(const QHttpServerRequest &request, QHttpServerResponder &responder, const QJsonObject &object,
+               QHttpServerResponder::StatusCode status = QHttpServerResponder::StatusCode::Ok)
+{
+    reply(request, responder, QJsonDocument(object).toJson(), QByteArrayLiteral("application/json"), status);
+}
+
 } // namespace
 
 HttpFrontend::HttpFrontend(QHttpServer *server, PanelController *controller, const GatewayStatus *status,
@@ -77,50 +92,48 @@ void HttpFrontend::addRoutes()
     // The upgrade itself is taken over by WebSocketHub; a plain GET learns what to do.
     m_server->route("/ws", [](const QHttpServerRequest &request, HttpResponder responder) {
         if (!isUpgrade(request))
-            responder.write("WebSocket endpoint: connect with a WebSocket client\n", textPlain,
-                            QHttpServerResponder::StatusCode::UpgradeRequired);
+            reply(request, responder, "WebSocket endpoint: connect with a WebSocket client\n", textPlain,
+                  QHttpServerResponder::StatusCode::UpgradeRequired);
     });
     m_server->route("/test/play/<arg>", [this](const QString &arg, const QHttpServerRequest &request, HttpResponder responder) {
         if (isUpgrade(request))
             return;
         if (!isGetOrPost(request))
-            return responder.write(QHttpServerResponder::StatusCode::MethodNotAllowed);
+            return reply(request, responder, "ERROR: use GET or POST\n", textPlain,
+                         QHttpServerResponder::StatusCode::MethodNotAllowed);
         bool ok = false;
         const int id = arg.toInt(&ok);
         if (!ok || id < 0 || !m_controller->press(id)) {
             qCWarning(lcHttp).noquote() << "test press refused:" << arg.left(40);
-            return responder.write(QStringLiteral("ERROR: invalid id '%1'\n").arg(arg.left(40)).toUtf8(), textPlain,
-                                   QHttpServerResponder::StatusCode::BadRequest);
+            return reply(request, responder, QStringLiteral("ERROR: invalid id '%1'\n").arg(arg.left(40)).toUtf8(),
+                         textPlain, QHttpServerResponder::StatusCode::BadRequest);
         }
-        responder.write(QStringLiteral("OK: play %1\n").arg(id).toUtf8(), textPlain);
+        reply(request, responder, QStringLiteral("OK: play %1\n").arg(id).toUtf8(), textPlain);
     });
     m_server->route("/test/stop", [this](const QHttpServerRequest &request, HttpResponder responder) {
         if (isUpgrade(request))
             return;
         if (!isGetOrPost(request))
-            return responder.write(QHttpServerResponder::StatusCode::MethodNotAllowed);
+            return reply(request, responder, "ERROR: use GET or POST\n", textPlain,
+                         QHttpServerResponder::StatusCode::MethodNotAllowed);
         m_controller->stop();
-        responder.write("OK: stopped\n", textPlain);
+        reply(request, responder, "OK: stopped\n", textPlain);
     });
     m_server->route("/status", [this](const QHttpServerRequest &request, HttpResponder responder) {
         if (!isUpgrade(request))
-            responder.write(QJsonDocument(m_status->status()));
+            replyJson(request, responder, m_status->status());
     });
     m_server->route("/health", [this](const QHttpServerRequest &request, HttpResponder responder) {
-        if (isUpgrade(request))
-            return;
-        responder.write(QJsonDocument(m_status->health()), m_status->isHealthy()
-                                ? QHttpServerResponder::StatusCode::Ok
-                                : QHttpServerResponder::StatusCode::ServiceUnavailable);
+        if (!isUpgrade(request))
+            replyJson(request, responder, m_status->health(),
+                      m_status->isHealthy() ? QHttpServerResponder::StatusCode::Ok
+                                            : QHttpServerResponder::StatusCode::ServiceUnavailable);
     });
 
     const auto notFound = [](const QHttpServerRequest &request, HttpResponder responder) {
         qCInfo(lcHttp).noquote() << "404 for" << request.url().path(QUrl::FullyEncoded).left(200) << "from"
                                  << request.remoteAddress().toString();
-        // A body on HEAD would be read as the start of the next answer on a kept-alive connection.
-        const bool head = request.method() == QHttpServerRequest::Method::Head;
-        responder.write(head ? QByteArray() : QByteArrayLiteral("Not found\n"), textPlain,
-                        QHttpServerResponder::StatusCode::NotFound);
+        reply(request, responder, "Not found\n", textPlain, QHttpServerResponder::StatusCode::NotFound);
     };
 #if QT_VERSION >= QT_VERSION_CHECK(6, 8, 0)
     m_server->setMissingHandler(this, notFound);

@@ -36,18 +36,22 @@ void MediaLibrary::rescan()
 {
     QHash<QString, FileStamp> files;
     const QFileInfoList entries = QDir(m_folder).entryInfoList(QDir::Files | QDir::NoDotAndDotDot);
-    for (const QFileInfo &info : entries) {
-        if (info.size() > 0)
-            files.insert(info.fileName(), { info.size(), info.lastModified().toMSecsSinceEpoch() });
-    }
+    // Empty files are kept too: an upload that creates the file first must be
+    // watched, or its content would never be noticed.
+    for (const QFileInfo &info : entries)
+        files.insert(info.fileName(), { info.size(), info.lastModified().toMSecsSinceEpoch() });
+    const auto hasContent = [&files](const QString &name) {
+        const auto it = files.constFind(name);
+        return it != files.cend() && it->size > 0;
+    };
 
     QStringList missing;
     int complete = 0;
     for (int id = m_firstId; id < m_firstId + m_count; ++id) {
         const QString image = baseName(id) + QLatin1String(".jpg");
         const QString audio = baseName(id) + QLatin1String(".mp3");
-        const bool hasImage = files.contains(image);
-        const bool hasAudio = files.contains(audio);
+        const bool hasImage = hasContent(image);
+        const bool hasAudio = hasContent(audio);
         if (!hasImage)
             missing.append(image);
         if (!hasAudio)
@@ -117,7 +121,7 @@ QJsonValue MediaLibrary::urlFor(int id, std::initializer_list<const char *> suff
     for (const char *suffix : suffixes) {
         const QString name = base + QLatin1String(suffix);
         const auto it = m_files.constFind(name);
-        if (it != m_files.cend())
+        if (it != m_files.cend() && it->size > 0)
             return QStringLiteral("/media/%1?v=%2").arg(name).arg(it->modified, 0, 36);
     }
     return QJsonValue::Null;

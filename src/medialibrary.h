@@ -61,7 +61,7 @@ private:
     QString m_folder;
     int m_firstId;
     int m_count;
-    QHash<QString, FileStamp> m_files; // non-empty regular files by name
+    QHash<QString, FileStamp> m_files; // regular files by name
     QStringList m_missing;
     int m_completeIds = -1; // -1 until the first scan
     bool m_watching = false;

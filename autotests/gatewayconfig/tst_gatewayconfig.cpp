@@ -1,0 +1,419 @@
+#include "gatewayconfig.h"
+
+#include <QFile>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTcpServer>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <memory>
+
+Q_DECLARE_METATYPE(GatewayConfig::Outcome)
+
+class tst_GatewayConfig : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void valid_data();
+    void valid();
+    void invalid_data();
+    void invalid();
+    void unreadableConfig();
+    void helpAndVersion_data();
+    void helpAndVersion();
+    void programRejects_data();
+    void programRejects();
+    void programPortTaken();
+    void programHelpAndVersion_data();
+    void programHelpAndVersion();
+
+private:
+    // Writes the INI files of a row; "@config" in the arguments becomes the given file.
+    QStringList prepare(QStringList arguments, const QByteArray &file, const QByteArray &defaultFile);
+    GatewayConfig::Defaults defaults() const;
+    QString givenPath() const { return m_dir->filePath(QStringLiteral("given.conf")); }
+    QString defaultPath() const { return m_dir->filePath(QStringLiteral("default.conf")); }
+    static void writeFile(const QString &path, const QByteArray &content);
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+};
+
+void tst_GatewayConfig::init()
+{
+    m_dir = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_dir->isValid());
+}
+
+void tst_GatewayConfig::writeFile(const QString &path, const QByteArray &content)
+{
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    QCOMPARE(file.write(content), content.size());
+}
+
+QStringList tst_GatewayConfig::prepare(QStringList arguments, const QByteArray &file, const QByteArray &defaultFile)
+{
+    if (!file.isNull())
+        writeFile(givenPath(), file);
+    if (!defaultFile.isNull())
+        writeFile(defaultPath(), defaultFile);
+    arguments.replaceInStrings(QStringLiteral("@config"), givenPath());
+    arguments.prepend(QStringLiteral("selection-panel"));
+    return arguments;
+}
+
+GatewayConfig::Defaults tst_GatewayConfig::defaults() const
+{
+    return { QStringLiteral("default-media"), defaultPath() };
+}
+
+void tst_GatewayConfig::valid_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QByteArray>("file");        // given with --config @config; null: none written
+    QTest::addColumn<QByteArray>("defaultFile"); // the default config; null: absent
+    QTest::addColumn<QString>("serialPort");
+    QTest::addColumn<int>("baud");
+    QTest::addColumn<QString>("host");
+    QTest::addColumn<int>("port");
+    QTest::addColumn<QString>("mediaDir");
+    QTest::addColumn<QString>("mode");
+    QTest::addColumn<int>("count");
+    QTest::addColumn<int>("firstId");
+    QTest::addColumn<QString>("configRead"); // "", "given" or "default"
+
+    const QByteArray none;
+    const QString a = QStringLiteral("auto");
+    const QString any = QStringLiteral("0.0.0.0");
+    const QString dm = QStringLiteral("default-media");
+    const QString proto = QStringLiteral("prototype");
+    const QString prod = QStringLiteral("production");
+    const QString custom = QStringLiteral("custom");
+    const QByteArray allUnderscore = "serial_port=none\nbaud=57600\nhttp_host=127.0.0.1\nhttp_port=9100\n"
+                                     "media_dir=from-file\nmode=production\nfirst_id=1\n";
+    const QByteArray allDash = "serial-port=none\nbaud=57600\nhttp-host=127.0.0.1\nhttp-port=9100\n"
+                               "media-dir=from-file\nmedia-count=37\nfirst-id=1\n";
+
+    QTest::newRow("defaults") << QStringList{} << none << none << a << 115200 << any << 8080 << dm << proto << 10 << 0
+                              << QString();
+    QTest::newRow("every option")
+            << QStringList{ "--serial-port", "/dev/ttyACM0", "--baud", "9600", "--http-host", "127.0.0.1", "--http-port",
+                            "9000", "--media-dir", "some/media", "--mode", "production", "--first-id", "1" }
+            << none << none << "/dev/ttyACM0" << 9600 << "127.0.0.1" << 9000 << "some/media" << prod << 100 << 1
+            << QString();
+    QTest::newRow("--name=value") << QStringList{ "--http-port=9001", "--serial-port=none", "--media-count=20" } << none
+                                  << none << "none" << 115200 << any << 9001 << dm << custom << 20 << 0 << QString();
+    QTest::newRow("serial none") << QStringList{ "--serial-port", "none" } << none << none << "none" << 115200 << any
+                                 << 8080 << dm << proto << 10 << 0 << QString();
+    QTest::newRow("host localhost") << QStringList{ "--http-host", "localhost" } << none << none << a << 115200
+                                    << "127.0.0.1" << 8080 << dm << proto << 10 << 0 << QString();
+    QTest::newRow("host ::1") << QStringList{ "--http-host", "::1" } << none << none << a << 115200 << "::1" << 8080 << dm
+                              << proto << 10 << 0 << QString();
+    QTest::newRow("port 0: any free") << QStringList{ "--http-port", "0" } << none << none << a << 115200 << any << 0
+                                      << dm << proto << 10 << 0 << QString();
+    QTest::newRow("port 65535") << QStringList{ "--http-port", "65535" } << none << none << a << 115200 << any << 65535
+                                << dm << proto << 10 << 0 << QString();
+    QTest::newRow("mode production") << QStringList{ "--mode", "production" } << none << none << a << 115200 << any
+                                     << 8080 << dm << prod << 100 << 0 << QString();
+    QTest::newRow("mode prototype") << QStringList{ "--mode", "prototype" } << none << none << a << 115200 << any << 8080
+                                    << dm << proto << 10 << 0 << QString();
+    QTest::newRow("media-count 37") << QStringList{ "--media-count", "37" } << none << none << a << 115200 << any << 8080
+                                    << dm << custom << 37 << 0 << QString();
+    QTest::newRow("media-count 10 is prototype") << QStringList{ "--media-count", "10" } << none << none << a << 115200
+                                                 << any << 8080 << dm << proto << 10 << 0 << QString();
+    QTest::newRow("production, then count") << QStringList{ "--mode", "production", "--media-count", "37" } << none
+                                            << none << a << 115200 << any << 8080 << dm << custom << 37 << 0 << QString();
+    QTest::newRow("count, then production") << QStringList{ "--media-count", "37", "--mode", "production" } << none
+                                            << none << a << 115200 << any << 8080 << dm << custom << 37 << 0 << QString();
+    QTest::newRow("media-count 1") << QStringList{ "--media-count", "1" } << none << none << a << 115200 << any << 8080
+                                   << dm << custom << 1 << 0 << QString();
+    QTest::newRow("IDs 0 to 998") << QStringList{ "--media-count", "999" } << none << none << a << 115200 << any << 8080
+                                  << dm << custom << 999 << 0 << QString();
+    QTest::newRow("IDs 1 to 999") << QStringList{ "--first-id", "1", "--media-count", "999" } << none << none << a
+                                  << 115200 << any << 8080 << dm << custom << 999 << 1 << QString();
+    QTest::newRow("baud 4000000") << QStringList{ "--baud", "4000000" } << none << none << a << 4000000 << any << 8080
+                                  << dm << proto << 10 << 0 << QString();
+
+    QTest::newRow("file, _ keys") << QStringList{ "--config", "@config" } << allUnderscore << none << "none" << 57600
+                                  << "127.0.0.1" << 9100 << "from-file" << prod << 100 << 1 << "given";
+    QTest::newRow("file, - keys") << QStringList{ "--config", "@config" } << allDash << none << "none" << 57600
+                                  << "127.0.0.1" << 9100 << "from-file" << custom << 37 << 1 << "given";
+    QTest::newRow("file, [General], comments, blanks")
+            << QStringList{ "--config", "@config" } << QByteArray("; museum\n# hall 2\n[General]\nhttp_port = 9100\n")
+            << none << a << 115200 << any << 9100 << dm << proto << 10 << 0 << "given";
+    QTest::newRow("file, empty") << QStringList{ "--config", "@config" } << QByteArray("") << none << a << 115200 << any
+                                 << 8080 << dm << proto << 10 << 0 << "given";
+    QTest::newRow("command line over file")
+            << QStringList{ "--config", "@config", "--http-port", "9200", "--serial-port", "/dev/ttyUSB0" } << allUnderscore
+            << none << "/dev/ttyUSB0" << 57600 << "127.0.0.1" << 9200 << "from-file" << prod << 100 << 1 << "given";
+    QTest::newRow("command line count over file mode")
+            << QStringList{ "--config", "@config", "--media-count", "37" } << QByteArray("mode=production\n") << none << a
+            << 115200 << any << 8080 << dm << custom << 37 << 0 << "given";
+    QTest::newRow("command line mode over file count")
+            << QStringList{ "--config", "@config", "--mode", "production" } << QByteArray("media_count=37\n") << none << a
+            << 115200 << any << 8080 << dm << prod << 100 << 0 << "given";
+    QTest::newRow("file count alone") << QStringList{ "--config", "@config" } << QByteArray("media_count=37\n") << none
+                                      << a << 115200 << any << 8080 << dm << custom << 37 << 0 << "given";
+    QTest::newRow("default file read when present")
+            << QStringList{} << none << QByteArray("http_port=9300\nfirst_id=1\n") << a << 115200 << any << 9300 << dm
+            << proto << 10 << 1 << "default";
+    QTest::newRow("command line over default file")
+            << QStringList{ "--http-port", "9400" } << none << QByteArray("http_port=9300\nbaud=9600\n") << a << 9600
+            << any << 9400 << dm << proto << 10 << 0 << "default";
+    QTest::newRow("--config replaces the default file")
+            << QStringList{ "--config", "@config" } << QByteArray("baud=9600\n") << QByteArray("http_port=9300\n") << a
+            << 9600 << any << 8080 << dm << proto << 10 << 0 << "given";
+}
+
+void tst_GatewayConfig::valid()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QByteArray, file);
+    QFETCH(QByteArray, defaultFile);
+    QFETCH(QString, serialPort);
+    QFETCH(int, baud);
+    QFETCH(QString, host);
+    QFETCH(int, port);
+    QFETCH(QString, mediaDir);
+    QFETCH(QString, mode);
+    QFETCH(int, count);
+    QFETCH(int, firstId);
+    QFETCH(QString, configRead);
+
+    const GatewayConfig::Result result = GatewayConfig::parse(prepare(arguments, file, defaultFile), defaults());
+    QVERIFY2(result.outcome == GatewayConfig::Outcome::Run, qPrintable(result.message));
+    const GatewayConfig &config = result.config;
+    QCOMPARE(config.serialPort, serialPort);
+    QCOMPARE(config.baudRate, baud);
+    QCOMPARE(config.httpHost.toString(), host);
+    QCOMPARE(int(config.httpPort), port);
+    QCOMPARE(config.mediaDir, mediaDir);
+    QCOMPARE(config.mode, mode);
+    QCOMPARE(config.mediaCount, count);
+    QCOMPARE(config.firstId, firstId);
+    const QString expectedFile = configRead.isEmpty() ? QString()
+            : configRead == QLatin1String("given")    ? givenPath()
+                                                      : defaultPath();
+    QCOMPARE(config.configFile, expectedFile);
+}
+
+void tst_GatewayConfig::invalid_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QByteArray>("file");
+    QTest::addColumn<QByteArray>("defaultFile");
+    QTest::addColumn<QStringList>("mentions"); // what the message must name
+
+    const QByteArray none;
+    const auto row = [&](const char *name, const QStringList &arguments, const QStringList &mentions) {
+        QTest::newRow(name) << arguments << none << none << mentions;
+    };
+
+    row("unknown option", { "--frobnicate" }, { "frobnicate" });
+    row("unknown option with value", { "--speed=9600" }, { "speed" });
+    row("positional argument", { "extra" }, { "extra" });
+    row("missing value", { "--http-port" }, { "http-port" });
+    row("port 70000", { "--http-port", "70000" }, { "--http-port", "70000" });
+    row("port 65536", { "--http-port", "65536" }, { "--http-port", "65536" });
+    row("port -1", { "--http-port", "-1" }, { "--http-port", "-1" });
+    row("port abc", { "--http-port", "abc" }, { "--http-port", "abc" });
+    row("port empty", { "--http-port", "" }, { "--http-port" });
+    row("port 80.5", { "--http-port", "80.5" }, { "--http-port" });
+    row("media-count 0", { "--media-count", "0" }, { "--media-count", "0" });
+    row("media-count -5", { "--media-count", "-5" }, { "--media-count" });
+    row("media-count 1000", { "--media-count", "1000" }, { "--media-count", "1000" });
+    row("media-count abc", { "--media-count", "abc" }, { "--media-count" });
+    row("first_id + count over 999", { "--first-id", "1", "--media-count", "1000" }, { "--media-count" });
+    row("first-id 2", { "--first-id", "2" }, { "--first-id", "2" });
+    row("first-id -1", { "--first-id", "-1" }, { "--first-id" });
+    row("first-id x", { "--first-id", "x" }, { "--first-id" });
+    row("mode fast", { "--mode", "fast" }, { "--mode", "fast" });
+    row("mode PRODUCTION", { "--mode", "PRODUCTION" }, { "--mode" });
+    row("mode empty", { "--mode", "" }, { "--mode" });
+    row("baud 0", { "--baud", "0" }, { "--baud", "0" });
+    row("baud abc", { "--baud", "abc" }, { "--baud" });
+    row("baud -115200", { "--baud", "-115200" }, { "--baud" });
+    row("host nowhere", { "--http-host", "nowhere" }, { "--http-host", "nowhere" });
+    row("host 300.1.1.1", { "--http-host", "300.1.1.1" }, { "--http-host" });
+    row("host empty", { "--http-host", "" }, { "--http-host" });
+    row("serial-port empty", { "--serial-port", "" }, { "--serial-port" });
+    row("media-dir empty", { "--media-dir", "" }, { "--media-dir" });
+    row("config missing", { "--config", "no-such-dir/panel.conf" }, { "--config", "no-such-dir/panel.conf" });
+    row("config is a folder", { "--config", "." }, { "--config" });
+    // Later options must not hide an earlier bad one.
+    row("bad, then good", { "--http-port", "70000", "--baud", "9600" }, { "--http-port" });
+
+    QTest::newRow("file, unknown key") << QStringList{ "--config", "@config" } << QByteArray("colour=blue\n") << none
+                                       << QStringList{ "--config", "colour" };
+    QTest::newRow("file, key in a section") << QStringList{ "--config", "@config" } << QByteArray("[serial]\nport=x\n")
+                                            << none << QStringList{ "--config", "serial/port" };
+    QTest::newRow("file, config key") << QStringList{ "--config", "@config" } << QByteArray("config=other.conf\n") << none
+                                      << QStringList{ "--config", "config" };
+    QTest::newRow("file, not INI") << QStringList{ "--config", "@config" } << QByteArray("http_port=9000\n[[[\n") << none
+                                   << QStringList{ "--config" };
+    QTest::newRow("file, bad port") << QStringList{ "--config", "@config" } << QByteArray("http_port=70000\n") << none
+                                    << QStringList{ "--http-port", "70000", "given.conf" };
+    QTest::newRow("file, bad mode") << QStringList{ "--config", "@config" } << QByteArray("mode=fast\n") << none
+                                    << QStringList{ "--mode", "fast", "given.conf" };
+    QTest::newRow("file, bad first_id") << QStringList{ "--config", "@config" } << QByteArray("first_id=2\n") << none
+                                        << QStringList{ "--first-id", "given.conf" };
+    QTest::newRow("file, count 0") << QStringList{ "--config", "@config" } << QByteArray("media-count=0\n") << none
+                                   << QStringList{ "--media-count", "given.conf" };
+    // A bad file stays an error even when the command line sets the same key.
+    QTest::newRow("file, bad port under good option")
+            << QStringList{ "--config", "@config", "--http-port", "9000" } << QByteArray("http_port=70000\n") << none
+            << QStringList{ "--http-port", "given.conf" };
+    QTest::newRow("default file, unknown key") << QStringList{} << none << QByteArray("colour=blue\n")
+                                               << QStringList{ "--config", "default.conf", "colour" };
+    QTest::newRow("default file, bad value") << QStringList{} << none << QByteArray("baud=0\n")
+                                             << QStringList{ "--baud", "default.conf" };
+}
+
+void tst_GatewayConfig::invalid()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QByteArray, file);
+    QFETCH(QByteArray, defaultFile);
+    QFETCH(QStringList, mentions);
+
+    const GatewayConfig::Result result = GatewayConfig::parse(prepare(arguments, file, defaultFile), defaults());
+    QCOMPARE(result.outcome, GatewayConfig::Outcome::Error);
+    QVERIFY(!result.message.isEmpty());
+    QVERIFY2(!result.message.contains(QLatin1Char('\n')), qPrintable(result.message));
+    for (const QString &mention : mentions)
+        QVERIFY2(result.message.contains(mention), qPrintable(result.message));
+}
+
+void tst_GatewayConfig::unreadableConfig()
+{
+    writeFile(givenPath(), "http_port=9000\n");
+    QVERIFY(QFile::setPermissions(givenPath(), QFile::WriteOwner));
+    {
+        QFile probe(givenPath());
+        if (probe.open(QIODevice::ReadOnly))
+            QSKIP("this user reads files without read permission (root)");
+    }
+    const GatewayConfig::Result result =
+            GatewayConfig::parse({ QStringLiteral("selection-panel"), QStringLiteral("--config"), givenPath() }, defaults());
+    QCOMPARE(result.outcome, GatewayConfig::Outcome::Error);
+    QVERIFY2(result.message.contains(QLatin1String("--config")), qPrintable(result.message));
+}
+
+void tst_GatewayConfig::helpAndVersion_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<GatewayConfig::Outcome>("outcome");
+
+    QTest::newRow("--help") << QStringList{ "--help" } << GatewayConfig::Outcome::ShowHelp;
+    QTest::newRow("-h") << QStringList{ "-h" } << GatewayConfig::Outcome::ShowHelp;
+    QTest::newRow("--version") << QStringList{ "--version" } << GatewayConfig::Outcome::ShowVersion;
+    QTest::newRow("-v") << QStringList{ "-v" } << GatewayConfig::Outcome::ShowVersion;
+    QTest::newRow("--help wins over a bad value") << QStringList{ "--help", "--http-port", "70000" }
+                                                  << GatewayConfig::Outcome::ShowHelp;
+}
+
+void tst_GatewayConfig::helpAndVersion()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(GatewayConfig::Outcome, outcome);
+
+    const GatewayConfig::Result result = GatewayConfig::parse(prepare(arguments, {}, {}), defaults());
+    QCOMPARE(result.outcome, outcome);
+    if (outcome == GatewayConfig::Outcome::ShowHelp) {
+        for (const char *option : { "--config", "--serial-port", "--baud", "--http-host", "--http-port", "--media-dir",
+                                    "--mode", "--media-count", "--first-id" })
+            QVERIFY2(result.message.contains(QLatin1String(option)), option);
+    }
+}
+
+// The real program: exit status 2 and one line on stderr naming the option.
+void tst_GatewayConfig::programRejects_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QByteArray>("file");
+    QTest::addColumn<QString>("mentions");
+
+    const QByteArray none;
+    QTest::newRow("unknown option") << QStringList{ "--frobnicate" } << none << "frobnicate";
+    QTest::newRow("port 70000") << QStringList{ "--http-port", "70000" } << none << "--http-port";
+    QTest::newRow("port -1") << QStringList{ "--http-port", "-1" } << none << "--http-port";
+    QTest::newRow("media-count 0") << QStringList{ "--media-count", "0" } << none << "--media-count";
+    QTest::newRow("first-id 2") << QStringList{ "--first-id", "2" } << none << "--first-id";
+    QTest::newRow("mode fast") << QStringList{ "--mode", "fast" } << none << "--mode";
+    QTest::newRow("host nowhere") << QStringList{ "--http-host", "nowhere" } << none << "--http-host";
+    QTest::newRow("config missing") << QStringList{ "--config", "no-such-dir/panel.conf" } << none << "--config";
+    QTest::newRow("config, unknown key") << QStringList{ "--config", "@config" } << QByteArray("colour=blue\n")
+                                         << "colour";
+}
+
+void tst_GatewayConfig::programRejects()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QByteArray, file);
+    QFETCH(QString, mentions);
+
+    QStringList args = prepare(arguments, file, {});
+    args.removeFirst();
+    QProcess gateway;
+    gateway.start(QStringLiteral(PANEL_GATEWAY_BINARY), args);
+    QVERIFY2(gateway.waitForFinished(30000), qPrintable(gateway.errorString()));
+    QCOMPARE(gateway.exitStatus(), QProcess::NormalExit);
+    const QString err = QString::fromLocal8Bit(gateway.readAllStandardError());
+    QCOMPARE(gateway.exitCode(), 2);
+    QVERIFY2(err.endsWith(QLatin1Char('\n')), qPrintable(err));
+    QCOMPARE(err.count(QLatin1Char('\n')), 1);
+    QVERIFY2(err.contains(mentions), qPrintable(err));
+    QCOMPARE(gateway.readAllStandardOutput(), QByteArray());
+}
+
+void tst_GatewayConfig::programPortTaken()
+{
+    QTcpServer squatter;
+    QVERIFY(squatter.listen(QHostAddress::LocalHost));
+    const QString port = QString::number(squatter.serverPort());
+    writeFile(givenPath(), "");
+
+    QProcess gateway;
+    gateway.start(QStringLiteral(PANEL_GATEWAY_BINARY),
+                  { QStringLiteral("--config"), givenPath(), QStringLiteral("--serial-port"), QStringLiteral("none"),
+                    QStringLiteral("--media-dir"), m_dir->path(), QStringLiteral("--http-host"),
+                    QStringLiteral("127.0.0.1"), QStringLiteral("--http-port"), port });
+    QVERIFY2(gateway.waitForFinished(30000), qPrintable(gateway.errorString()));
+    QCOMPARE(gateway.exitStatus(), QProcess::NormalExit);
+    const QString err = QString::fromLocal8Bit(gateway.readAllStandardError());
+    QCOMPARE(gateway.exitCode(), 1);
+    const QString last = err.trimmed().split(QLatin1Char('\n')).last();
+    QVERIFY2(last.contains(QStringLiteral("127.0.0.1:") + port), qPrintable(err));
+    QVERIFY2(last.contains(QLatin1String("in use"), Qt::CaseInsensitive), qPrintable(err));
+}
+
+void tst_GatewayConfig::programHelpAndVersion_data()
+{
+    QTest::addColumn<QString>("option");
+    QTest::addColumn<QString>("pattern"); // what stdout must match
+
+    QTest::newRow("--help") << "--help" << "--serial-port.*--http-port.*--first-id";
+    QTest::newRow("--version") << "--version" << "^selection-panel \\d+\\.\\d+\\.\\d+\\n$";
+}
+
+void tst_GatewayConfig::programHelpAndVersion()
+{
+    QFETCH(QString, option);
+    QFETCH(QString, pattern);
+
+    QProcess gateway;
+    gateway.start(QStringLiteral(PANEL_GATEWAY_BINARY), { option });
+    QVERIFY2(gateway.waitForFinished(30000), qPrintable(gateway.errorString()));
+    QCOMPARE(gateway.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(gateway.exitCode(), 0);
+    const QString out = QString::fromLocal8Bit(gateway.readAllStandardOutput());
+    const QRegularExpression expected(pattern, QRegularExpression::DotMatchesEverythingOption);
+    QVERIFY2(expected.match(out).hasMatch(), qPrintable(out));
+    QCOMPARE(gateway.readAllStandardError(), QByteArray());
+}
+
+QTEST_GUILESS_MAIN(tst_GatewayConfig)
+#include "tst_gatewayconfig.moc"
