@@ -63,7 +63,7 @@ QString apply(GatewayConfig &config, const QString &name, const QString &value, 
             return invalid("prototype or production");
         config.mode = mode;
         config.mediaCount = mode == QLatin1String("prototype") ? 10 : 100;
-        explicitCount.reset(); // a mode given later overrides a count given earlier
+        explicitCount.reset(); // a --mode on the command line overrides media_count from the file
     } else if (name == QLatin1String("media-count")) {
         const auto count = toInteger(value, 1, 999);
         if (!count)

@@ -74,6 +74,7 @@ void PanelLink::tryOpen()
             return;
         }
     }
+    m_device = device;
     m_serial.setPortName(device);
     // The kernel raises DTR and RTS together on open and drops them together on
     // close; neither state resets an ESP32, so the lines are never touched here.
@@ -170,7 +171,7 @@ void PanelLink::checkHealth()
 void PanelLink::closeAfterOutage(const QString &reason)
 {
     qCWarning(lcSerial).noquote() << QStringLiteral("panel lost on %1: %2; retrying every %3 s")
-                                             .arg(m_serial.portName(), reason)
+                                             .arg(m_device, reason)
                                              .arg(reopenIntervalMs / 1000);
     m_outageLogged = true;
     m_healthTimer.stop();

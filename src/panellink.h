@@ -24,8 +24,9 @@ public:
 
     bool isEnabled() const { return m_requestedPort != QLatin1String("none"); }
     bool isConnected() const { return m_serial.isOpen(); }
-    // The device in use, or the one last tried; empty with "auto" and no device.
-    QString portName() const { return m_serial.portName(); }
+    // The device in use, or the one last tried, as configured (QSerialPort
+    // would drop "/dev/"); empty with "auto" and no device found.
+    QString portName() const { return m_device; }
     QString firmware() const { return m_firmware; }
     qsizetype droppedLines() const { return m_lines.droppedLines(); }
 
@@ -52,6 +53,7 @@ private:
 
     QSerialPort m_serial;
     QString m_requestedPort;
+    QString m_device;
     QString m_firmware;
     LineBuffer m_lines;
     QTimer m_reopenTimer;

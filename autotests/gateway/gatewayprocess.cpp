@@ -1,0 +1,145 @@
+#include "gatewayprocess.h"
+
+#include <QDeadlineTimer>
+#include <QFile>
+#include <QSignalSpy>
+#include <QTcpServer>
+
+#include <unistd.h>
+
+GatewayProcess::GatewayProcess(QObject *parent) : QObject(parent)
+{
+    m_process.setProgram(QStringLiteral(PANEL_GATEWAY_BINARY));
+    m_process.setProcessChannelMode(QProcess::SeparateChannels);
+    m_process.setStandardOutputFile(QProcess::nullDevice());
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    // Log lines must reach our pipe in the program's own format, not journald or a user's pattern.
+    environment.insert(QStringLiteral("QT_FORCE_STDERR_LOGGING"), QStringLiteral("1"));
+    environment.remove(QStringLiteral("QT_MESSAGE_PATTERN"));
+    environment.remove(QStringLiteral("QT_LOGGING_RULES"));
+    environment.remove(QStringLiteral("NOTIFY_SOCKET"));
+    m_process.setProcessEnvironment(environment);
+    connect(&m_process, &QProcess::readyReadStandardError, this, &GatewayProcess::readLog);
+}
+
+GatewayProcess::~GatewayProcess()
+{
+    stop();
+}
+
+quint16 GatewayProcess::freePort()
+{
+    QTcpServer probe;
+    if (!probe.listen(QHostAddress::LocalHost, 0))
+        return 0;
+    return probe.serverPort();
+}
+
+bool GatewayProcess::start(const QStringList &arguments, const QString &configFile)
+{
+    // The free port is only free when probed; another program may take it
+    // before the gateway listens, which the gateway reports and exits on.
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        if (startOnce(arguments, configFile))
+            return true;
+        if (m_process.state() != QProcess::NotRunning || m_process.exitCode() != 1
+            || countLog(QStringLiteral("cannot listen")) == 0)
+            return false;
+    }
+    return false;
+}
+
+bool GatewayProcess::startOnce(const QStringList &arguments, const QString &configFile)
+{
+    stop();
+    m_log.clear();
+    m_partial.clear();
+    m_port = freePort();
+    m_process.setArguments(QStringList { QStringLiteral("--http-host"), QStringLiteral("127.0.0.1"),
+                                         QStringLiteral("--http-port"), QString::number(m_port),
+                                         QStringLiteral("--config"), configFile }
+                           + arguments);
+    m_process.start();
+    if (!m_process.waitForStarted(5000)) {
+        m_error = QStringLiteral("cannot start %1: %2").arg(m_process.program(), m_process.errorString());
+        return false;
+    }
+    const QString listening = QStringLiteral("panel.http: listening on 127.0.0.1:%1").arg(m_port);
+    if (waitForLog(listening, 0, 10000) < 0) {
+        m_error = QStringLiteral("no '%1' line; log:\n%2").arg(listening, m_log.join(QLatin1Char('\n')));
+        return false;
+    }
+    return true;
+}
+
+void GatewayProcess::stop()
+{
+    if (m_process.state() == QProcess::NotRunning)
+        return;
+    m_process.terminate();
+    if (!m_process.waitForFinished(5000)) {
+        m_process.kill();
+        m_process.waitForFinished(2000);
+    }
+}
+
+int GatewayProcess::waitForLog(const QString &text, int from, int timeoutMs)
+{
+    const QDeadlineTimer deadline(timeoutMs);
+    QSignalSpy spy(this, &GatewayProcess::logged);
+    for (;;) {
+        for (int i = from; i < m_log.size(); ++i) {
+            if (m_log.at(i).contains(text))
+                return i;
+        }
+        from = qMax(from, int(m_log.size()));
+        const qint64 left = deadline.remainingTime();
+        if (left <= 0 || m_process.state() == QProcess::NotRunning || !spy.wait(int(left)))
+            break;
+    }
+    readLog();
+    for (int i = from; i < m_log.size(); ++i) {
+        if (m_log.at(i).contains(text))
+            return i;
+    }
+    return -1;
+}
+
+int GatewayProcess::countLog(const QString &text, int from) const
+{
+    int count = 0;
+    for (int i = from; i < m_log.size(); ++i) {
+        if (m_log.at(i).contains(text))
+            ++count;
+    }
+    return count;
+}
+
+double GatewayProcess::cpuSeconds() const
+{
+    QFile stat(QStringLiteral("/proc/%1/stat").arg(m_process.processId()));
+    if (!stat.open(QIODevice::ReadOnly))
+        return -1;
+    // Fields after the command name, which may itself hold spaces and parentheses.
+    const QByteArray text = stat.readAll();
+    const QList<QByteArray> fields = text.mid(text.lastIndexOf(')') + 2).split(' ');
+    // utime and stime: fields 14 and 15 of the whole line, 11 and 12 counted from the state field.
+    if (fields.size() < 13)
+        return -1;
+    const double ticks = fields.at(11).toDouble() + fields.at(12).toDouble();
+    return ticks / double(::sysconf(_SC_CLK_TCK));
+}
+
+void GatewayProcess::readLog()
+{
+    m_partial.append(m_process.readAllStandardError());
+    bool any = false;
+    qsizetype newline;
+    while ((newline = m_partial.indexOf('\n')) >= 0) {
+        m_log.append(QString::fromUtf8(m_partial.left(newline)));
+        m_partial.remove(0, newline + 1);
+        any = true;
+    }
+    if (any)
+        Q_EMIT logged();
+}

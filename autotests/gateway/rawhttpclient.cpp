@@ -1,0 +1,63 @@
+#include "rawhttpclient.h"
+
+#include <QDeadlineTimer>
+#include <QTcpSocket>
+
+namespace {
+
+// Parses the head once it is complete; returns the offset of the body or -1.
+qsizetype parseHead(const QByteArray &data, RawHttpClient::Response *response)
+{
+    const qsizetype end = data.indexOf("\r\n\r\n");
+    if (end < 0)
+        return -1;
+    const QList<QByteArray> lines = data.left(end).split('\n');
+    response->status = lines.value(0).trimmed().split(' ').value(1).toInt();
+    for (qsizetype i = 1; i < lines.size(); ++i) {
+        const qsizetype colon = lines.at(i).indexOf(':');
+        if (colon > 0)
+            response->headers.insert(lines.at(i).left(colon).trimmed().toLower(), lines.at(i).mid(colon + 1).trimmed());
+    }
+    return end + 4;
+}
+
+} // namespace
+
+RawHttpClient::Response RawHttpClient::get(const QByteArray &target, int timeoutMs) const
+{
+    return request(QByteArrayLiteral("GET"), target, {}, timeoutMs);
+}
+
+RawHttpClient::Response RawHttpClient::request(const QByteArray &method, const QByteArray &target,
+                                               const QByteArray &extraHeaders, int timeoutMs) const
+{
+    Response response;
+    QTcpSocket socket;
+    const QDeadlineTimer deadline(timeoutMs);
+    socket.connectToHost(QHostAddress::LocalHost, m_port);
+    if (!socket.waitForConnected(int(deadline.remainingTime())))
+        return response;
+    socket.write(method + ' ' + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + extraHeaders + "\r\n");
+
+    // The server keeps the connection open: read the head, then Content-Length bytes.
+    QByteArray data;
+    qsizetype bodyStart = -1;
+    qsizetype length = -1;
+    for (;;) {
+        data.append(socket.readAll());
+        if (bodyStart < 0 && (bodyStart = parseHead(data, &response)) >= 0) {
+            bool ok = false;
+            length = response.header("content-length").toLongLong(&ok);
+            if (!ok)
+                length = -1;
+        }
+        if (bodyStart >= 0 && length >= 0 && data.size() - bodyStart >= length)
+            break;
+        if (deadline.hasExpired() || socket.state() != QAbstractSocket::ConnectedState)
+            break;
+        socket.waitForReadyRead(int(qMax<qint64>(1, deadline.remainingTime())));
+    }
+    if (bodyStart >= 0)
+        response.body = length >= 0 ? data.mid(bodyStart, length) : data.mid(bodyStart);
+    return response;
+}

@@ -1,0 +1,924 @@
+#include "gatewayprocess.h"
+#include "ptypair.h"
+#include "rawhttpclient.h"
+#include "wsclient.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <memory>
+#include <vector>
+
+#include <signal.h>
+#include <sys/types.h>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+constexpr int mediaCount = 50; // so that 42, the seed's example, is a valid ID
+const QByteArray secretText = "not for visitors\n";
+
+QJsonObject message(const QString &type, const QJsonObject &fields = {})
+{
+    QJsonObject object = fields;
+    object.insert(u"type"_s, type);
+    return object;
+}
+
+bool writeFile(const QString &path, const QByteArray &content)
+{
+    QFile file(path);
+    return file.open(QIODevice::WriteOnly) && file.write(content) == content.size();
+}
+
+} // namespace
+
+// The built selection-panel program end to end (CONTRACT.md): a pty is its
+// panel, WebSocket and raw HTTP clients are its browsers and operators.
+class TestGateway : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void cleanup();
+
+    // Panel and browsers together
+    void seedFlow();
+    void serialPieces_data();
+    void serialPieces();
+    void serialNoise_data();
+    void serialNoise();
+    void overlongSerialLine();
+    void readyResyncsLeds_data();
+    void readyResyncsLeds();
+    void pressOutOfRange_data();
+    void pressOutOfRange();
+    void staleEndedIsIgnored();
+    void lateJoinerSeesCurrent();
+
+    // Serial outages
+    void reconnectsAtSamePath();
+    void outageCostsLittleCpu();
+
+    // HTTP
+    void httpRoutes_data();
+    void httpRoutes();
+    void testPlayAndStop();
+    void testPlayRejected_data();
+    void testPlayRejected();
+    void statusFields();
+    void health_data();
+    void health();
+    void mediaTraversal_data();
+    void mediaTraversal();
+
+    // WebSocket bad input
+    void wsBadInput_data();
+    void wsBadInput();
+    void wsMessageSize_data();
+    void wsMessageSize();
+    void wsWrongPath_data();
+    void wsWrongPath();
+
+    void stopsOnSignal_data();
+    void stopsOnSignal();
+
+private:
+    enum class Panel {
+        Pty,    // a fresh pty, by its own path
+        Link,   // a fresh pty behind a symlink: it can vanish and come back at one path
+        Absent, // a device path that does not exist
+    };
+    // Starts the gateway with 50 media unless `extra` sets a mode, and waits
+    // until it listens and, with a panel, has opened it and cleared its LEDs.
+    bool launch(const QStringList &extra = {}, Panel panel = Panel::Pty, const QString &mediaDir = {});
+    bool expectLine(const QByteArray &expected, int timeoutMs = 3000);
+    QJsonObject status();
+    RawHttpClient http() const { return RawHttpClient(m_gateway->port()); }
+    std::unique_ptr<WsClient> connectBrowser();
+
+    QTemporaryDir m_dir;
+    QString m_mediaDir;      // complete: 000…049 .jpg and .mp3
+    QString m_emptyMediaDir; // nothing in it
+    QString m_gapMediaDir;   // complete but for an empty 007.mp3
+    QString m_configFile;
+    QString m_linkPath;
+    QString m_launchError;
+    std::unique_ptr<QTemporaryDir> m_linkDir;
+    std::unique_ptr<PtyPair> m_pty;
+    std::vector<std::unique_ptr<PtyPair>> m_takenPtys;
+    std::unique_ptr<GatewayProcess> m_gateway;
+};
+
+void TestGateway::initTestCase()
+{
+    QVERIFY(QFile::exists(QStringLiteral(PANEL_GATEWAY_BINARY)));
+    QVERIFY(m_dir.isValid());
+    const QDir root(m_dir.path());
+    m_mediaDir = root.filePath(u"media"_s);
+    m_emptyMediaDir = root.filePath(u"empty"_s);
+    m_gapMediaDir = root.filePath(u"gap"_s);
+    for (const QString &folder : { m_mediaDir, m_emptyMediaDir, m_gapMediaDir })
+        QVERIFY(root.mkpath(folder));
+    // Tiny stand-ins: the gateway checks names and sizes, browsers are not involved.
+    const QByteArray jpeg = QByteArray::fromHex("ffd8ffe000104a46494600") + "tiny";
+    const QByteArray mp3 = QByteArrayLiteral("ID3\x03\x00\x00\x00\x00\x00\x00") + "tiny";
+    for (int id = 0; id < mediaCount; ++id) {
+        const QString base = QString::number(id).rightJustified(3, u'0');
+        for (const QString &folder : { m_mediaDir, m_gapMediaDir }) {
+            QVERIFY(writeFile(folder + u'/' + base + u".jpg"_s, jpeg + base.toLatin1()));
+            QVERIFY(writeFile(folder + u'/' + base + u".mp3"_s,
+                              folder == m_gapMediaDir && id == 7 ? QByteArray() : mp3 + base.toLatin1()));
+        }
+    }
+    // Beside the media folder: a file that must never be served.
+    QVERIFY(writeFile(root.filePath(u"secret.txt"_s), secretText));
+    // An empty config file keeps any system-wide one out of the tests.
+    m_configFile = root.filePath(u"empty.conf"_s);
+    QVERIFY(writeFile(m_configFile, {}));
+}
+
+void TestGateway::cleanup()
+{
+    m_gateway.reset();
+    m_pty.reset();
+    m_takenPtys.clear();
+    m_linkDir.reset();
+}
+
+bool TestGateway::launch(const QStringList &extra, Panel panel, const QString &mediaDir)
+{
+    QStringList arguments = QStringList { u"--media-dir"_s, mediaDir.isEmpty() ? m_mediaDir : mediaDir } + extra;
+    if (!extra.contains(u"--mode"_s))
+        arguments << u"--media-count"_s << QString::number(mediaCount);
+
+    if (panel == Panel::Absent) {
+        m_gateway = std::make_unique<GatewayProcess>();
+        if (m_gateway->start(arguments << u"--serial-port"_s << m_dir.filePath(u"no-such-tty"_s), m_configFile))
+            return true;
+        m_launchError = m_gateway->errorString();
+        return false;
+    }
+
+    if (panel == Panel::Link) {
+        m_linkDir = std::make_unique<QTemporaryDir>();
+        m_linkPath = m_linkDir->filePath(u"panel"_s);
+    }
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        m_pty = std::make_unique<PtyPair>();
+        if (!m_pty->open()) {
+            m_launchError = m_pty->errorString();
+            return false;
+        }
+        QString port = m_pty->slavePath();
+        if (panel == Panel::Link) {
+            QFile::remove(m_linkPath);
+            if (!QFile::link(port, m_linkPath)) {
+                m_launchError = u"cannot link %1 to %2"_s.arg(m_linkPath, port);
+                return false;
+            }
+            port = m_linkPath;
+        }
+        m_gateway = std::make_unique<GatewayProcess>();
+        if (!m_gateway->start(QStringList(arguments) << u"--serial-port"_s << port, m_configFile)) {
+            m_launchError = m_gateway->errorString();
+            return false;
+        }
+        const int first = m_gateway->waitForLog(u"panel.serial:"_s);
+        const QString line = first < 0 ? QString() : m_gateway->logLines().at(first);
+        const bool locked = line.contains("locking"_L1);
+        if (!locked && !line.contains("panel connected on"_L1)) {
+            m_launchError = u"the gateway did not open the pty; log:\n"_s + m_gateway->logLines().join(u'\n');
+            return false;
+        }
+        if (!locked) {
+            // A panel that (re)connects gets its LEDs brought in line: nothing plays yet.
+            QByteArray led;
+            if (!m_pty->takeLine(&led)) {
+                m_launchError = u"no LEDCLR on connect"_s;
+                return false;
+            }
+            if (led == "LEDCLR")
+                return true;
+            if (attempt == 2) {
+                m_launchError = u"expected LEDCLR on connect, got '%1'"_s.arg(QString::fromLatin1(led));
+                return false;
+            }
+        }
+        // Some other program keeps reopening this pty number (a gateway left
+        // running elsewhere) and locked it first or writes to it too: keep the
+        // pty ours so that the next one gets another number.
+        qWarning("%s is used by another program; trying another pty", qPrintable(m_pty->slavePath()));
+        m_gateway.reset();
+        m_takenPtys.push_back(std::move(m_pty));
+    }
+    m_launchError = u"every pty tried was taken by another program"_s;
+    return false;
+}
+
+bool TestGateway::expectLine(const QByteArray &expected, int timeoutMs)
+{
+    QByteArray line;
+    if (!m_pty->takeLine(&line, timeoutMs)) {
+        qWarning("no line from the gateway; expected '%s'", expected.constData());
+        return false;
+    }
+    if (line != expected) {
+        qWarning("the gateway wrote '%s'; expected '%s'", line.constData(), expected.constData());
+        return false;
+    }
+    return true;
+}
+
+QJsonObject TestGateway::status()
+{
+    const RawHttpClient::Response response = http().get("/status");
+    if (response.status != 200)
+        return {};
+    return QJsonDocument::fromJson(response.body).object();
+}
+
+std::unique_ptr<WsClient> TestGateway::connectBrowser()
+{
+    auto client = std::make_unique<WsClient>();
+    if (!client->open(m_gateway->port()))
+        return nullptr;
+    // Every browser is greeted with the state before anything else.
+    if (client->take().value("type"_L1).toString() != "state"_L1)
+        return nullptr;
+    return client;
+}
+
+// ---------------------------------------------------------------------------
+
+void TestGateway::seedFlow()
+{
+    QVERIFY2(launch(), qPrintable(m_launchError));
+    WsClient first, second;
+    QVERIFY(first.open(m_gateway->port()));
+    QVERIFY(second.open(m_gateway->port()));
+    for (WsClient *client : { &first, &second }) {
+        const QJsonObject state = client->take();
+        QCOMPARE(state.value("type"_L1).toString(), u"state"_s);
+        QVERIFY(state.value("current"_L1).isNull());
+        QCOMPARE(state.value("first_id"_L1).toInt(-1), 0);
+        QCOMPARE(state.value("media_count"_L1).toInt(), mediaCount);
+        QVERIFY(!state.value("version"_L1).toString().isEmpty());
+        QCOMPARE(state.value("serial_connected"_L1).toBool(), true);
+        QCOMPARE(state.value("media_complete"_L1).toBool(), true);
+        const QJsonArray items = state.value("items"_L1).toArray();
+        QCOMPARE(items.size(), mediaCount);
+        QCOMPARE(items.at(42).toObject().value("id"_L1).toInt(), 42);
+    }
+    QCOMPARE(status().value("ws_clients"_L1).toInt(), 2);
+
+    QVERIFY(m_pty->write("PRESS 042\n"));
+    QVERIFY(expectLine("LEDSET 042"));
+    for (WsClient *client : { &first, &second }) {
+        QCOMPARE(client->take(), message(u"stop"_s));
+        const QJsonObject play = client->take();
+        QCOMPARE(play.value("type"_L1).toString(), u"play"_s);
+        QCOMPARE(play.value("id"_L1).toInt(-1), 42);
+        QVERIFY2(play.value("image"_L1).toString().startsWith("/media/042.jpg"_L1), qPrintable(play.value("image"_L1).toString()));
+        QVERIFY2(play.value("audio"_L1).toString().startsWith("/media/042.mp3"_L1), qPrintable(play.value("audio"_L1).toString()));
+        QVERIFY(play.value("video"_L1).isNull());
+    }
+    QCOMPARE(status().value("current_button"_L1).toInt(-1), 42);
+
+    first.send(message(u"ended"_s, { { u"id"_s, 42 } }));
+    QVERIFY(expectLine("LEDCLR"));
+    const QJsonObject after = status();
+    QVERIFY(after.contains("current_button"_L1));
+    QVERIFY(after.value("current_button"_L1).isNull());
+    // `ended` goes nowhere but to the gateway: the other browser hears nothing.
+    QVERIFY(second.roundTrip());
+    QVERIFY(second.pending().isEmpty());
+}
+
+void TestGateway::serialPieces_data()
+{
+    QTest::addColumn<QByteArrayList>("pieces");
+    QTest::addColumn<QByteArray>("expected");
+
+    QTest::newRow("split in two") << QByteArrayList { "PRE", "SS 042\n" } << QByteArray("LEDSET 042");
+    QTest::newRow("CRLF") << QByteArrayList { "PRESS 042\r\n" } << QByteArray("LEDSET 042");
+    QTest::newRow("CR and LF apart") << QByteArrayList { "PRESS 017\r", "\n" } << QByteArray("LEDSET 017");
+    QTest::newRow("byte pieces") << QByteArrayList { "P", "RESS", " 0", "0", "9", "\n" } << QByteArray("LEDSET 009");
+    QTest::newRow("unpadded id") << QByteArrayList { "PRESS 7\n" } << QByteArray("LEDSET 007");
+}
+
+void TestGateway::serialPieces()
+{
+    QFETCH(QByteArrayList, pieces);
+    QFETCH(QByteArray, expected);
+    QVERIFY2(launch(), qPrintable(m_launchError));
+
+    for (qsizetype i = 0; i < pieces.size(); ++i) {
+        QVERIFY(m_pty->write(pieces.at(i)));
+        if (i + 1 < pieces.size()) {
+            // A round trip to the gateway lets it read the piece; a half line must not act.
+            QVERIFY(status().value("current_button"_L1).isNull());
+            QVERIFY(m_pty->pendingLines().isEmpty());
+        }
+    }
+    QVERIFY(expectLine(expected));
+    // Exactly one press: the next line is the answer to the marker, not a second LEDSET.
+    QCOMPARE(http().get("/test/stop").status, 200);
+    QVERIFY(expectLine("LEDCLR"));
+}
+
+void TestGateway::serialNoise_data()
+{
+    QTest::addColumn<QByteArray>("noise");
+
+    QTest::newRow("ROM banner") << QByteArray("ESP-ROM:esp32s3-20210327\r\n");
+    QTest::newRow("ROM build date") << QByteArray("ets Jun  8 2016 00:22:57\r\n");
+    QTest::newRow("ROM reset") << QByteArray("rst:0x1 (POWERON_RESET),boot:0x8 (SPI_FAST_FLASH_BOOT)\r\n");
+    QTest::newRow("ROM load") << QByteArray("load:0x3fce3808,len:0x44c\r\nentry 0x403c9880\r\n");
+    QTest::newRow("debug line") << QByteArray("[IO] button 42 down, PRESS 042 queued\n");
+    QTest::newRow("RELEASE") << QByteArray("RELEASE 042\n");
+    QTest::newRow("FW") << QByteArray("FW selection-panel 2.5.1\n");
+    QTest::newRow("OK") << QByteArray("OK\n");
+    QTest::newRow("PONG") << QByteArray("PONG\n");
+    QTest::newRow("ERROR") << QByteArray("ERROR invalid id\n");
+    QTest::newRow("status answer") << QByteArray("CURLED 42\nBTNS 100\nHEAP 201344\n");
+    QTest::newRow("PRESS without id") << QByteArray("PRESS\n");
+    QTest::newRow("PRESS with letters") << QByteArray("PRESS 04a\n");
+    QTest::newRow("PRESS inside a word") << QByteArray("xPRESS 042\n");
+    static const char garbage[] = "\x00\xff\xfe\x1b[0m\x7f\n";
+    QTest::newRow("binary garbage") << QByteArray(garbage, sizeof garbage - 1);
+    QTest::newRow("empty lines") << QByteArray("\n\r\n\n");
+}
+
+void TestGateway::serialNoise()
+{
+    QFETCH(QByteArray, noise);
+    QVERIFY2(launch(), qPrintable(m_launchError));
+
+    QVERIFY(m_pty->write(noise));
+    // Marker: if the noise had been taken for a press, its LEDSET would come first.
+    QVERIFY(m_pty->write("PRESS 001\n"));
+    QVERIFY(expectLine("LEDSET 001"));
+    const QJsonObject after = status();
+    QCOMPARE(after.value("current_button"_L1).toInt(-1), 1);
+    QCOMPARE(after.value("rejected_presses"_L1).toInt(-1), 0);
+    QCOMPARE(after.value("serial_connected"_L1).toBool(), true);
+}
+
+void TestGateway::overlongSerialLine()
+{
+    QVERIFY2(launch(), qPrintable(m_launchError));
+    const int droppedBefore = status().value("dropped_serial_lines"_L1).toInt(-1);
+    QCOMPARE(droppedBefore, 0);
+
+    // Over 256 bytes the line is dropped whole, even though it ends like a press.
+    QVERIFY(m_pty->write(QByteArray(300, ' ') + "PRESS 042\n"));
+    QVERIFY(m_pty->write("PRESS 001\n"));
+    QVERIFY(expectLine("LEDSET 001"));
+    QCOMPARE(status().value("dropped_serial_lines"_L1).toInt(-1), 1);
+}
+
+void TestGateway::readyResyncsLeds_data()
+{
+    QTest::addColumn<QByteArray>("before");
+    QTest::addColumn<QByteArray>("expected");
+
+    QTest::newRow("nothing plays") << QByteArray() << QByteArray("LEDCLR");
+    QTest::newRow("042 plays") << QByteArray("PRESS 042\n") << QByteArray("LEDSET 042");
+}
+
+void TestGateway::readyResyncsLeds()
+{
+    QFETCH(QByteArray, before);
+    QFETCH(QByteArray, expected);
+    QVERIFY2(launch(), qPrintable(m_launchError));
+
+    if (!before.isEmpty()) {
+        QVERIFY(m_pty->write(before));
+        QVERIFY(expectLine("LEDSET 042"));
+    }
+    // The firmware rebooted: its LEDs are off, the gateway puts them back.
+    QVERIFY(m_pty->write("READY\r\n"));
+    QVERIFY(expectLine(expected));
+    // READY is no press and ends nothing.
+    const QJsonValue current = status().value("current_button"_L1);
+    if (before.isEmpty())
+        QVERIFY(current.isNull());
+    else
+        QCOMPARE(current.toInt(-1), 42);
+}
+
+void TestGateway::pressOutOfRange_data()
+{
+    QTest::addColumn<QByteArray>("press");
+
+    QTest::newRow("999") << QByteArray("PRESS 999\n");
+    QTest::newRow("one past the last") << QByteArray("PRESS 050\n");
+    QTest::newRow("six digits") << QByteArray("PRESS 123456\n");
+}
+
+void TestGateway::pressOutOfRange()
+{
+    QFETCH(QByteArray, press);
+    QVERIFY2(launch(), qPrintable(m_launchError));
+    auto browser = connectBrowser();
+    QVERIFY(browser);
+
+    QVERIFY(m_pty->write(press));
+    const QJsonObject after = status();
+    QVERIFY(!after.isEmpty());
+    QCOMPARE(after.value("rejected_presses"_L1).toInt(-1), 1);
+    QVERIFY(after.value("current_button"_L1).isNull());
+    // Nothing for the panel: the next line answers the marker.
+    QVERIFY(m_pty->write("PRESS 002\n"));
+    QVERIFY(expectLine("LEDSET 002"));
+    // Nor for the browsers: the first thing they hear is the marker's stop and play.
+    QCOMPARE(browser->take(), message(u"stop"_s));
+    QCOMPARE(browser->take().value("id"_L1).toInt(-1), 2);
+}
+
+void TestGateway::staleEndedIsIgnored()
+{
+    QVERIFY2(launch(), qPrintable(m_launchError));
+    auto browser = connectBrowser();
+    QVERIFY(browser);
+
+    for (const int id : { 3, 5 }) {
+        QVERIFY(m_pty->write(QByteArrayLiteral("PRESS 00") + QByteArray::number(id) + '\n'));
+        QVERIFY(expectLine(QByteArrayLiteral("LEDSET 00") + QByteArray::number(id)));
+        QCOMPARE(browser->take(), message(u"stop"_s));
+        QCOMPARE(browser->take().value("id"_L1).toInt(-1), id);
+    }
+    // The browser still finishing 3 reports it after 5 started: stale.
+    browser->send(message(u"ended"_s, { { u"id"_s, 3 } }));
+    QVERIFY(browser->roundTrip());
+    QCOMPARE(status().value("current_button"_L1).toInt(-1), 5);
+    // Marker: a panel reboot makes the gateway say what it believes is lit.
+    // Had the stale `ended` cleared, a LEDCLR would come instead or first.
+    QVERIFY(m_pty->write("READY\n"));
+    QVERIFY(expectLine("LEDSET 005"));
+
+    browser->send(message(u"ended"_s, { { u"id"_s, 5 } }));
+    QVERIFY(expectLine("LEDCLR"));
+    QVERIFY(status().value("current_button"_L1).isNull());
+
+    // A repeated `ended` for what is no longer current changes nothing either.
+    browser->send(message(u"ended"_s, { { u"id"_s, 5 } }));
+    QVERIFY(browser->roundTrip());
+    QCOMPARE(http().get("/test/play/1").status, 200);
+    QVERIFY(expectLine("LEDSET 001"));
+}
+
+void TestGateway::lateJoinerSeesCurrent()
+{
+    QVERIFY2(launch(), qPrintable(m_launchError));
+    QVERIFY(m_pty->write("PRESS 042\n"));
+    QVERIFY(expectLine("LEDSET 042"));
+
+    WsClient late;
+    QVERIFY(late.open(m_gateway->port()));
+    const QJsonObject state = late.take();
+    QCOMPARE(state.value("type"_L1).toString(), u"state"_s);
+    QCOMPARE(state.value("current"_L1).toInt(-1), 42);
+
+    late.send(message(u"ended"_s, { { u"id"_s, 42 } }));
+    QVERIFY(expectLine("LEDCLR"));
+    WsClient later;
+    QVERIFY(later.open(m_gateway->port()));
+    const QJsonObject idle = later.take();
+    QCOMPARE(idle.value("type"_L1).toString(), u"state"_s);
+    QVERIFY(idle.contains("current"_L1));
+    QVERIFY(idle.value("current"_L1).isNull());
+}
+
+// ---------------------------------------------------------------------------
+
+void TestGateway::reconnectsAtSamePath()
+{
+    QVERIFY2(launch({}, Panel::Link), qPrintable(m_launchError));
+    auto browser = connectBrowser();
+    QVERIFY(browser);
+    QCOMPARE(status().value("serial_port"_L1).toString(), m_linkPath);
+    const int outageStart = int(m_gateway->logLines().size());
+
+    // Made now, the replacement cannot reuse the pty number about to vanish.
+    auto replacement = std::make_unique<PtyPair>();
+    QVERIFY(replacement->open());
+
+    // Unplugged: the slave hangs up and the device node is gone.
+    m_pty->close();
+    QVERIFY(QFile::remove(m_linkPath));
+    QCOMPARE(browser->take(5000), message(u"panel"_s, { { u"connected"_s, false } }));
+    QCOMPARE(status().value("serial_connected"_L1).toBool(true), false);
+    QCOMPARE(http().get("/health").status, 503);
+
+    // The retry timer fires every second: this window spans several retries.
+    QTest::qWait(2500);
+    QCOMPARE(m_gateway->countLog(u"panel.serial:"_s, outageStart), 1);
+    const int outageLine = m_gateway->waitForLog(u"panel.serial:"_s, outageStart);
+    QVERIFY(outageLine >= 0);
+    QVERIFY2(m_gateway->logLines().at(outageLine).contains("lost"_L1), qPrintable(m_gateway->logLines().at(outageLine)));
+
+    // Plugged in again: a new device at the same path.
+    m_pty = std::move(replacement);
+    QVERIFY(QFile::link(m_pty->slavePath(), m_linkPath));
+    QVERIFY(m_gateway->waitForLog(u"panel.serial: panel connected on"_s, outageStart, 4000) >= 0);
+    QVERIFY(expectLine("LEDCLR"));
+    QCOMPARE(browser->take(), message(u"panel"_s, { { u"connected"_s, true } }));
+    QCOMPARE(status().value("serial_connected"_L1).toBool(), true);
+    QCOMPARE(http().get("/health").status, 200);
+
+    QVERIFY(m_pty->write("PRESS 042\n"));
+    QVERIFY(expectLine("LEDSET 042"));
+    QCOMPARE(browser->take(), message(u"stop"_s));
+    QCOMPARE(browser->take().value("id"_L1).toInt(-1), 42);
+    QCOMPARE(m_gateway->countLog(u"panel.serial:"_s, outageStart), 2); // lost, connected
+}
+
+void TestGateway::outageCostsLittleCpu()
+{
+    QVERIFY2(launch({}, Panel::Link), qPrintable(m_launchError));
+    m_pty->close();
+    QVERIFY(QFile::remove(m_linkPath));
+    QTRY_COMPARE_WITH_TIMEOUT(status().value("serial_connected"_L1).toBool(true), false, 5000);
+
+    const double before = m_gateway->cpuSeconds();
+    QVERIFY(before >= 0);
+    // A gateway spinning on the dead device would use the whole window.
+    QTest::qWait(3000);
+    const double used = m_gateway->cpuSeconds() - before;
+    QVERIFY2(used < 0.3, qPrintable(u"%1 s of CPU in a 3 s outage"_s.arg(used)));
+}
+
+// ---------------------------------------------------------------------------
+
+void TestGateway::httpRoutes_data()
+{
+    QTest::addColumn<QByteArray>("target");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QByteArray>("contentType"); // a part of it; empty: not checked
+    QTest::addColumn<QByteArray>("body");        // a part of it
+
+    QTest::newRow("dashboard") << QByteArray("/") << 200 << QByteArray("text/html") << QByteArray("<html");
+    QTest::newRow("app.js") << QByteArray("/static/app.js") << 200 << QByteArray("javascript") << QByteArray("WebSocket");
+    QTest::newRow("styles.css") << QByteArray("/static/styles.css") << 200 << QByteArray("text/css") << QByteArray("{");
+    QTest::newRow("image") << QByteArray("/media/000.jpg") << 200 << QByteArray("image/jpeg") << QByteArray("tiny000");
+    QTest::newRow("audio") << QByteArray("/media/042.mp3") << 200 << QByteArray("audio/mpeg") << QByteArray("tiny042");
+    QTest::newRow("status") << QByteArray("/status") << 200 << QByteArray("application/json") << QByteArray("\"num_media\"");
+    QTest::newRow("health") << QByteArray("/health") << 200 << QByteArray("application/json") << QByteArray("\"healthy\"");
+    QTest::newRow("unknown") << QByteArray("/nope") << 404 << QByteArray() << QByteArray();
+    QTest::newRow("status suffix") << QByteArray("/statusx") << 404 << QByteArray() << QByteArray();
+    QTest::newRow("test without id") << QByteArray("/test/play") << 404 << QByteArray() << QByteArray();
+    QTest::newRow("missing asset") << QByteArray("/static/nope.js") << 404 << QByteArray() << QByteArray();
+    QTest::newRow("missing media") << QByteArray("/media/999.jpg") << 404 << QByteArray() << QByteArray();
+    QTest::newRow("media folder itself") << QByteArray("/media/") << 404 << QByteArray() << QByteArray();
+    QTest::newRow("file beside media") << QByteArray("/secret.txt") << 404 << QByteArray() << QByteArray();
+}
+
+void TestGateway::httpRoutes()
+{
+    QFETCH(QByteArray, target);
+    QFETCH(int, status);
+    QFETCH(QByteArray, contentType);
+    QFETCH(QByteArray, body);
+    QVERIFY2(launch(), qPrintable(m_launchError));
+
+    const RawHttpClient::Response response = http().get(target);
+    QCOMPARE(response.status, status);
+    if (!contentType.isEmpty())
+        QVERIFY2(response.header("content-type").contains(contentType), response.header("content-type").constData());
+    QVERIFY2(response.body.contains(body), response.body.left(200).constData());
+    QVERIFY(!response.body.contains(secretText));
+}
+
+void TestGateway::testPlayAndStop()
+{
+    QVERIFY2(launch(), qPrintable(m_launchError));
+    auto browser = connectBrowser();
+    QVERIFY(browser);
+
+    RawHttpClient::Response response = http().get("/test/play/3");
+    QCOMPARE(response.status, 200);
+    QCOMPARE(response.body.trimmed(), QByteArray("OK: play 3"));
+    QVERIFY(expectLine("LEDSET 003"));
+    QCOMPARE(browser->take(), message(u"stop"_s));
+    const QJsonObject play = browser->take();
+    QCOMPARE(play.value("type"_L1).toString(), u"play"_s);
+    QCOMPARE(play.value("id"_L1).toInt(-1), 3);
+    QCOMPARE(status().value("current_button"_L1).toInt(-1), 3);
+
+    response = http().get("/test/stop");
+    QCOMPARE(response.status, 200);
+    QCOMPARE(response.body.trimmed(), QByteArray("OK: stopped"));
+    QVERIFY(expectLine("LEDCLR"));
+    QCOMPARE(browser->take(), message(u"stop"_s));
+    QVERIFY(status().value("current_button"_L1).isNull());
+}
+
+void TestGateway::testPlayRejected_data()
+{
+    QTest::addColumn<QByteArray>("target");
+    QTest::addColumn<QStringList>("extra");
+
+    QTest::newRow("letters") << QByteArray("/test/play/abc") << QStringList();
+    QTest::newRow("one past the last") << QByteArray("/test/play/50") << QStringList();
+    // The prototype's 10 media: IDs 0 to 9.
+    QTest::newRow("10 in prototype mode") << QByteArray("/test/play/10") << QStringList { u"--mode"_s, u"prototype"_s };
+    QTest::newRow("negative") << QByteArray("/test/play/-1") << QStringList();
+    QTest::newRow("huge") << QByteArray("/test/play/99999999999999999999") << QStringList();
+    QTest::newRow("fraction") << QByteArray("/test/play/3.5") << QStringList();
+    QTest::newRow("exponent") << QByteArray("/test/play/1e1") << QStringList();
+    QTest::newRow("hex") << QByteArray("/test/play/0x2a") << QStringList();
+    QTest::newRow("encoded space") << QByteArray("/test/play/%20") << QStringList();
+}
+
+void TestGateway::testPlayRejected()
+{
+    QFETCH(QByteArray, target);
+    QFETCH(QStringList, extra);
+    QVERIFY2(launch(extra), qPrintable(m_launchError));
+    QCOMPARE(status().value("num_media"_L1).toInt(), extra.isEmpty() ? mediaCount : 10);
+
+    const RawHttpClient::Response response = http().get(target);
+    QCOMPARE(response.status, 400);
+    QVERIFY2(response.body.startsWith("ERROR: "), response.body.constData());
+    // Nothing happened: the next LED command is the marker's.
+    QCOMPARE(http().get("/test/play/1").status, 200);
+    QVERIFY(expectLine("LEDSET 001"));
+}
+
+void TestGateway::statusFields()
+{
+    QVERIFY2(launch(), qPrintable(m_launchError));
+    auto browser = connectBrowser();
+    QVERIFY(browser);
+
+    const QJsonObject status = this->status();
+    QCOMPARE(status.value("version"_L1).toString(), QStringLiteral(PANEL_TEST_VERSION));
+    QCOMPARE(status.value("mode"_L1).toString(), u"custom"_s); // an explicit count is neither preset
+    QCOMPARE(status.value("num_media"_L1).toInt(), mediaCount);
+    QCOMPARE(status.value("first_id"_L1).toInt(-1), 0);
+    QVERIFY(status.contains("current_button"_L1));
+    QVERIFY(status.value("current_button"_L1).isNull());
+    QCOMPARE(status.value("ws_clients"_L1).toInt(), 1);
+    QCOMPARE(status.value("serial_connected"_L1).toBool(), true);
+    // The device, as given or as QSerialPort names it (without /dev/).
+    const QString port = status.value("serial_port"_L1).toString();
+    QVERIFY2(port == m_pty->slavePath() || u"/dev/"_s + port == m_pty->slavePath(), qPrintable(port));
+    QCOMPARE(status.value("media_missing"_L1).toInt(-1), 0);
+    QVERIFY(status.value("missing_files"_L1).isArray());
+    QVERIFY(status.value("missing_files"_L1).toArray().isEmpty());
+    QVERIFY(status.value("uptime_s"_L1).isDouble());
+    QVERIFY(status.value("uptime_s"_L1).toDouble() >= 0);
+
+    // Counts follow the browsers.
+    browser.reset();
+    QTRY_COMPARE(this->status().value("ws_clients"_L1).toInt(-1), 0);
+}
+
+void TestGateway::health_data()
+{
+    QTest::addColumn<QString>("setup");
+    QTest::addColumn<int>("httpStatus");
+    QTest::addColumn<bool>("serial");
+    QTest::addColumn<bool>("mediaComplete");
+    QTest::addColumn<int>("missing");
+    QTest::addColumn<QStringList>("missingFiles"); // the first few
+
+    QTest::newRow("all there") << u"complete"_s << 200 << true << true << 0 << QStringList();
+    QTest::newRow("no media") << u"empty"_s << 503 << true << false << 2 * mediaCount
+                              << QStringList { u"000.jpg"_s, u"000.mp3"_s };
+    QTest::newRow("one empty file") << u"gap"_s << 503 << true << false << 1 << QStringList { u"007.mp3"_s };
+    QTest::newRow("no panel") << u"no panel"_s << 503 << false << true << 0 << QStringList();
+}
+
+void TestGateway::health()
+{
+    QFETCH(QString, setup);
+    QFETCH(int, httpStatus);
+    QFETCH(bool, serial);
+    QFETCH(bool, mediaComplete);
+    QFETCH(int, missing);
+    QFETCH(QStringList, missingFiles);
+
+    if (setup == "no panel"_L1) {
+        QVERIFY2(launch({}, Panel::Absent), qPrintable(m_launchError));
+    } else {
+        const QString folder = setup == "empty"_L1 ? m_emptyMediaDir : setup == "gap"_L1 ? m_gapMediaDir : m_mediaDir;
+        QVERIFY2(launch({}, Panel::Pty, folder), qPrintable(m_launchError));
+    }
+
+    const RawHttpClient::Response response = http().get("/health");
+    QCOMPARE(response.status, httpStatus);
+    const QJsonObject health = QJsonDocument::fromJson(response.body).object();
+    QCOMPARE(health.value("status"_L1).toString(), httpStatus == 200 ? u"healthy"_s : u"degraded"_s);
+    QCOMPARE(health.value("serial"_L1).toBool(!serial), serial);
+    QCOMPARE(health.value("media_complete"_L1).toBool(!mediaComplete), mediaComplete);
+
+    const QJsonObject status = this->status();
+    QCOMPARE(status.value("media_missing"_L1).toInt(-1), missing);
+    const QJsonArray names = status.value("missing_files"_L1).toArray();
+    QCOMPARE(names.size(), qMin(missing, 10));
+    for (const QString &name : std::as_const(missingFiles))
+        QVERIFY2(names.contains(name), qPrintable(name));
+    // Degraded is no reason to stop serving.
+    QCOMPARE(http().get("/").status, 200);
+}
+
+void TestGateway::mediaTraversal_data()
+{
+    QTest::addColumn<QByteArray>("target");
+
+    QTest::newRow("plain dots") << QByteArray("/media/../secret.txt");
+    QTest::newRow("encoded dots") << QByteArray("/media/%2e%2e/secret.txt");
+    QTest::newRow("encoded slash") << QByteArray("/media/..%2fsecret.txt");
+    QTest::newRow("all encoded") << QByteArray("/media/%2e%2e%2fsecret.txt");
+    QTest::newRow("upper case") << QByteArray("/media/%2E%2E%2Fsecret.txt");
+    QTest::newRow("double encoded") << QByteArray("/media/%252e%252e%252fsecret.txt");
+    QTest::newRow("double encoded slash") << QByteArray("/media/..%252fsecret.txt");
+    QTest::newRow("backslash") << QByteArray("/media/..%5csecret.txt");
+    QTest::newRow("absolute") << QByteArray("/media/%2fetc%2fpasswd");
+    QTest::newRow("deep") << QByteArray("/media/%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd");
+    QTest::newRow("dot segment") << QByteArray("/media/./../secret.txt");
+    QTest::newRow("nul byte") << QByteArray("/media/000.jpg%00../secret.txt");
+    QTest::newRow("static escape") << QByteArray("/static/..%2f..%2fsecret.txt");
+}
+
+void TestGateway::mediaTraversal()
+{
+    QFETCH(QByteArray, target);
+    QVERIFY2(launch(), qPrintable(m_launchError));
+
+    const RawHttpClient::Response response = http().get(target);
+    QCOMPARE(response.status, 404);
+    QVERIFY(!response.body.contains(secretText));
+    QVERIFY(!response.body.contains("root:"));
+    // And the server is still there.
+    QCOMPARE(http().get("/media/001.jpg").status, 200);
+}
+
+// ---------------------------------------------------------------------------
+
+void TestGateway::wsBadInput_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<bool>("binary");
+
+    QTest::newRow("bad JSON") << u"{\"type\":"_s << false;
+    QTest::newRow("array") << u"[{\"type\":\"ended\",\"id\":42}]"_s << false;
+    QTest::newRow("number") << u"42"_s << false;
+    QTest::newRow("string id") << u"{\"type\":\"ended\",\"id\":\"42\"}"_s << false;
+    QTest::newRow("no id") << u"{\"type\":\"ended\"}"_s << false;
+    QTest::newRow("fractional id") << u"{\"type\":\"ended\",\"id\":42.5}"_s << false;
+    QTest::newRow("unknown type") << u"{\"type\":\"dance\",\"id\":42}"_s << false;
+    QTest::newRow("no type") << u"{\"id\":42}"_s << false;
+    QTest::newRow("binary frame") << u"{\"type\":\"ended\",\"id\":42}"_s << true;
+}
+
+void TestGateway::wsBadInput()
+{
+    QFETCH(QString, text);
+    QFETCH(bool, binary);
+    QVERIFY2(launch(), qPrintable(m_launchError));
+    auto browser = connectBrowser();
+    QVERIFY(browser);
+    QVERIFY(m_pty->write("PRESS 042\n"));
+    QVERIFY(expectLine("LEDSET 042"));
+    QCOMPARE(browser->take(), message(u"stop"_s));
+    QCOMPARE(browser->take().value("id"_L1).toInt(-1), 42);
+    QCOMPARE(status().value("rejected_ws_messages"_L1).toInt(-1), 0);
+
+    if (binary)
+        browser->sendBinary(text.toUtf8());
+    else
+        browser->sendText(text);
+    // Ignored: still connected and answered, 42 still plays, and it was counted.
+    QVERIFY(browser->roundTrip());
+    QVERIFY(browser->isConnected());
+    const QJsonObject after = status();
+    QCOMPARE(after.value("rejected_ws_messages"_L1).toInt(-1), 1);
+    QCOMPARE(after.value("current_button"_L1).toInt(-1), 42);
+    QCOMPARE(after.value("ws_clients"_L1).toInt(-1), 1);
+    QVERIFY(m_pty->pendingLines().isEmpty());
+}
+
+void TestGateway::wsMessageSize_data()
+{
+    QTest::addColumn<int>("size");
+    QTest::addColumn<bool>("closed");
+    // A sender still writing when the gateway closes gets a TCP reset, which
+    // can beat the close frame: only a message that is all sent by then
+    // reliably shows the code.
+    QTest::addColumn<bool>("codeVisible");
+
+    QTest::newRow("60 KiB") << 60 * 1024 << false << false;
+    QTest::newRow("64 KiB + 1") << 64 * 1024 + 1 << true << true;
+    QTest::newRow("1 MiB") << 1024 * 1024 << true << false;
+}
+
+void TestGateway::wsMessageSize()
+{
+    QFETCH(int, size);
+    QFETCH(bool, closed);
+    QFETCH(bool, codeVisible);
+    QVERIFY2(launch(), qPrintable(m_launchError));
+    auto sender = connectBrowser();
+    auto bystander = connectBrowser();
+    QVERIFY(sender);
+    QVERIFY(bystander);
+
+    // A well-formed message of an unknown type, padded to `size` bytes.
+    const QString head = u"{\"type\":\"junk\",\"pad\":\""_s;
+    const QString tail = u"\"}"_s;
+    sender->sendText(head + QString(size - head.size() - tail.size(), u'x') + tail);
+
+    if (closed) {
+        QVERIFY(sender->waitForDisconnected());
+        if (codeVisible)
+            QCOMPARE(sender->socket()->closeCode(), QWebSocketProtocol::CloseCodeTooMuchData);
+        else
+            QVERIFY(sender->socket()->closeCode() == QWebSocketProtocol::CloseCodeTooMuchData
+                    || sender->socket()->error() == QAbstractSocket::RemoteHostClosedError);
+    } else {
+        QVERIFY(sender->roundTrip());
+        QVERIFY(sender->isConnected());
+        QCOMPARE(status().value("rejected_ws_messages"_L1).toInt(-1), 1);
+    }
+    // The other browser is untouched and still served.
+    QVERIFY(bystander->isConnected());
+    QVERIFY(bystander->roundTrip());
+    QCOMPARE(http().get("/test/play/4").status, 200);
+    QCOMPARE(bystander->take(), message(u"stop"_s));
+    QCOMPARE(bystander->take().value("id"_L1).toInt(-1), 4);
+    QTRY_COMPARE(status().value("ws_clients"_L1).toInt(-1), closed ? 1 : 2);
+}
+
+void TestGateway::wsWrongPath_data()
+{
+    QTest::addColumn<QString>("path");
+
+    QTest::newRow("root") << u"/"_s;
+    QTest::newRow("other") << u"/other"_s;
+    QTest::newRow("below ws") << u"/ws/x"_s;
+    QTest::newRow("status") << u"/status"_s;
+    QTest::newRow("asset") << u"/static/app.js"_s;
+    QTest::newRow("test press") << u"/test/play/3"_s;
+}
+
+void TestGateway::wsWrongPath()
+{
+    QFETCH(QString, path);
+    QVERIFY2(launch(), qPrintable(m_launchError));
+
+    WsClient stray;
+    stray.open(m_gateway->port(), path); // may or may not complete the handshake
+    QVERIFY(stray.waitForDisconnected());
+    // Never a working connection: no greeting came before it ended.
+    QVERIFY(stray.pending().isEmpty());
+    // A route that does something must not have done it for the upgrade.
+    const QJsonObject after = status();
+    QVERIFY(after.value("current_button"_L1).isNull());
+    QCOMPARE(after.value("ws_clients"_L1).toInt(-1), 0);
+    QVERIFY(m_pty->pendingLines().isEmpty());
+
+    // /ws itself still works.
+    auto browser = connectBrowser();
+    QVERIFY(browser);
+    QVERIFY(browser->roundTrip());
+}
+
+// ---------------------------------------------------------------------------
+
+void TestGateway::stopsOnSignal_data()
+{
+    QTest::addColumn<int>("signalNumber");
+
+    QTest::newRow("SIGTERM") << int(SIGTERM);
+    QTest::newRow("SIGINT") << int(SIGINT);
+}
+
+void TestGateway::stopsOnSignal()
+{
+    QFETCH(int, signalNumber);
+    QVERIFY2(launch(), qPrintable(m_launchError));
+    auto browser = connectBrowser();
+    QVERIFY(browser);
+
+    QSignalSpy finished(m_gateway->process(), &QProcess::finished);
+    QCOMPARE(::kill(pid_t(m_gateway->pid()), signalNumber), 0);
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 3000);
+    QCOMPARE(m_gateway->process()->exitStatus(), QProcess::NormalExit);
+    QCOMPARE(m_gateway->process()->exitCode(), 0);
+    QVERIFY(browser->waitForDisconnected());
+}
+
+QTEST_GUILESS_MAIN(TestGateway)
+
+#include "tst_gateway.moc"
