@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Makes the demo media set: NNN.jpg (the number in big digits on its own
+# colour) and NNN.mp3 (the number spoken over a soft tone, about 1 s).
+#
+# Usage: tools/make-demo-media.sh [--count N] [--first-id N] [--out DIR]
+# Defaults: 10 files from ID 0 into the repo's media/ folder.
+# Needs imagemagick, espeak-ng, ffmpeg and fonts-dejavu-core; missing ones are
+# installed with apt-get when running as root.
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+count=10
+first=0
+out="$repo/media"
+
+usage() { sed -n '5,6p' "$0" | sed 's/^# \{0,1\}//'; }
+
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --count) count=${2:?--count needs a number}; shift 2 ;;
+        --first-id) first=${2:?--first-id needs a number}; shift 2 ;;
+        --out) out=${2:?--out needs a folder}; shift 2 ;;
+        -h|--help) usage; exit 0 ;;
+        *) echo "make-demo-media: unknown option $1" >&2; usage >&2; exit 2 ;;
+    esac
+done
+case "$count$first" in *[!0-9]*) echo "make-demo-media: numbers only" >&2; exit 2 ;; esac
+if [ "$count" -lt 1 ] || [ $((first + count - 1)) -gt 999 ]; then
+    echo "make-demo-media: IDs must stay within 000..999" >&2
+    exit 2
+fi
+
+# Install only the tools that are missing.
+missing=()
+command -v convert >/dev/null || missing+=(imagemagick)
+command -v espeak-ng >/dev/null || missing+=(espeak-ng)
+command -v ffmpeg >/dev/null || missing+=(ffmpeg)
+command -v fc-match >/dev/null || missing+=(fontconfig)
+[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf ] || missing+=(fonts-dejavu-core)
+if [ ${#missing[@]} -gt 0 ]; then
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    echo "make-demo-media: installing ${missing[*]}"
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+font=$(fc-match -f '%{file}' 'DejaVu Sans:bold' 2>/dev/null || true)
+[ -n "$font" ] && [ -e "$font" ] || font=/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$out"
+
+for ((i = 0; i < count; i++)); do
+    id=$((first + i))
+    name=$(printf '%03d' "$id")
+
+    # Hues spread evenly over the set; alternating lightness keeps
+    # neighbours apart even with 100 IDs.
+    hue=$((i * 360 / count))
+    light=$((i % 2 ? 32 : 42))
+    convert -size 640x360 "xc:hsl($hue,65%,$light%)" \
+        -font "$font" -fill white -gravity center \
+        -pointsize 190 -annotate +0-20 "$name" \
+        -pointsize 26 -annotate +0+130 "selection-panel demo · button $name" \
+        -strip -sampling-factor 4:2:0 -quality 80 "$out/$name.jpg"
+
+    # Speech of the plain number ("forty-two") over a tone whose pitch also
+    # depends on the ID; trimmed to exactly one second.
+    espeak-ng -v en -s 170 -w "$work/speech.wav" "$id"
+    freq=$((330 + (i % 12) * 40))
+    ffmpeg -nostdin -loglevel error -y \
+        -i "$work/speech.wav" \
+        -f lavfi -i "sine=frequency=$freq:sample_rate=22050:duration=1" \
+        -filter_complex "[0:a]aresample=22050,apad,atrim=end=1[v];\
+[1:a]volume=0.12,afade=t=in:d=0.05,afade=t=out:st=0.8:d=0.2[t];\
+[v][t]amix=inputs=2:duration=first:normalize=0,atrim=end=1[m]" \
+        -map '[m]' -ac 1 -ar 22050 -c:a libmp3lame -b:a 48k \
+        -map_metadata -1 -fflags +bitexact -flags:a +bitexact \
+        -id3v2_version 0 -write_id3v1 0 \
+        "$out/$name.mp3"
+done
+
+total=$(du -cb "$out"/*.jpg "$out"/*.mp3 | tail -1 | cut -f1)
+echo "make-demo-media: $count images and sounds in $out ($total bytes)"

@@ -1,0 +1,172 @@
+#!/usr/bin/env bash
+# Builds the project against Qt 6.8 (Debian trixie, g++ 14) inside a
+# debootstrap root and runs its tests there (all but the browser test).
+#
+# Usage: tools/qt68-check.sh [--clean]
+#   --clean   rebuild from an empty build folder (the root itself is reused)
+# Environment: QT68_ROOT  where the root lives (default: <repo>/build/trixie-root)
+#              QT68_SUITE the Debian suite (default: trixie)
+# Needs root (re-runs itself with sudo otherwise). The root is made once and
+# reused while its marker file matches the package list below.
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+root=${QT68_ROOT:-$repo/build/trixie-root}
+suite=${QT68_SUITE:-trixie}
+clean=0
+
+packages=(cmake g++ ninja-build pkg-config libsystemd-dev
+          qt6-base-dev qt6-serialport-dev qt6-websockets-dev qt6-httpserver-dev)
+
+for arg in "$@"; do
+    case "$arg" in
+        --clean) clean=1 ;;
+        -h|--help) sed -n '5,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        *) echo "qt68-check: unknown option $arg" >&2; exit 2 ;;
+    esac
+done
+
+if [ "$(id -u)" -ne 0 ]; then
+    exec sudo --preserve-env=QT68_ROOT,QT68_SUITE,CI,CTEST_PARALLEL_LEVEL "$0" "$@"
+fi
+export DEBIAN_FRONTEND=noninteractive
+
+log() { printf 'qt68-check: %s\n' "$*"; }
+start=$SECONDS
+phase=$SECONDS
+lap() { log "$1 took $((SECONDS - phase)) s"; phase=$SECONDS; }
+
+# Raspberry Pi's own archives sit beside Debian's in Pi OS sources.
+not_debian() { grep -v -E 'raspberrypi\.com|raspbian' || true; }
+
+# Prints the mirror URI the host's apt uses for its own Debian release, so the
+# root comes from the same (possibly local) mirror. Empty when none is found.
+host_mirror() {
+    local codename="" uri="" f
+    # shellcheck source=/dev/null
+    codename=$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")
+    [ -n "$codename" ] || return 0
+    # One-line format: deb [options] URI suite components...
+    for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+        [ -r "$f" ] || continue
+        uri=$(awk -v s="$codename" '
+            $1 == "deb" {
+                i = 2
+                if ($2 ~ /^\[/) { while (i <= NF && $i !~ /\]$/) i++; i++ }
+                if ($(i + 1) == s && $0 ~ / main( |$)/) print $i
+            }' "$f" | not_debian | head -n1)
+        [ -z "$uri" ] || { echo "$uri"; return 0; }
+    done
+    # deb822 format: stanzas of Types/URIs/Suites/Components.
+    for f in /etc/apt/sources.list.d/*.sources; do
+        [ -r "$f" ] || continue
+        uri=$(awk -v s="$codename" '
+            function check() {
+                if (types ~ /(^| )deb( |$)/ && (" " suites " ") ~ (" " s " ") &&
+                    (" " comps " ") ~ / main /) { n = split(uris, u, " "); for (k = 1; k <= n; k++) print u[k] }
+                types = uris = suites = comps = ""
+            }
+            /^[ \t]*#/ { next }
+            /^[ \t]*$/ { check(); next }
+            tolower($1) == "types:"      { $1 = ""; types = $0 }
+            tolower($1) == "uris:"       { $1 = ""; uris = $0 }
+            tolower($1) == "suites:"     { $1 = ""; suites = $0 }
+            tolower($1) == "components:" { $1 = ""; comps = $0 }
+            tolower($1) == "enabled:" && tolower($2) == "no" { types = "" }
+            END { check() }' "$f" | not_debian | head -n1)
+        [ -z "$uri" ] || { echo "$uri"; return 0; }
+    done
+}
+
+mounted=()
+unmount_all() {
+    local i
+    for ((i = ${#mounted[@]} - 1; i >= 0; i--)); do
+        umount "${mounted[i]}" 2>/dev/null || umount -l "${mounted[i]}" || true
+    done
+    mounted=()
+}
+# Leftovers of a run that was killed before its trap ran.
+unmount_stale() {
+    local m
+    [ -d "$root" ] || return 0
+    findmnt -rn -o TARGET | awk -v r="$root" 'index($0, r "/") == 1' | sort -r |
+        while read -r m; do umount "$m" 2>/dev/null || umount -l "$m"; done
+}
+bind() { # bind SOURCE TARGET [ro]
+    mkdir -p "$2"
+    mount --bind "$1" "$2"
+    mounted+=("$2")
+    if [ "${3:-}" = ro ]; then mount -o remount,bind,ro "$2"; fi
+}
+in_root() {
+    chroot "$root" /usr/bin/env -i HOME=/root LANG=C.UTF-8 TERM=dumb \
+        PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+        DEBIAN_FRONTEND=noninteractive CI="${CI:-}" \
+        ${CTEST_PARALLEL_LEVEL:+CTEST_PARALLEL_LEVEL="$CTEST_PARALLEL_LEVEL"} \
+        "$@"
+}
+
+on_exit() {
+    local rc=$?
+    unmount_all
+    [ "$rc" -eq 0 ] || log "FAILED (exit $rc) after $((SECONDS - start)) s"
+}
+trap on_exit EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# One run per root: a second one would unmount the first one's mounts.
+mkdir -p "$(dirname "$root")"
+exec 9>"$root.lock"
+if ! flock -n 9; then
+    log "another run is using $root"
+    exit 1
+fi
+unmount_stale
+
+# 1. The base system, made once.
+if [ ! -e "$root/.debootstrap-complete" ]; then
+    if ! command -v debootstrap >/dev/null; then
+        log "installing debootstrap"
+        apt-get update -q
+        apt-get install -y -q --no-install-recommends debootstrap
+    fi
+    rm -rf --one-file-system "$root"
+    mkdir -p "$root"
+    mirror=$(host_mirror)
+    log "debootstrap $suite into $root from ${mirror:-the default mirror}"
+    debootstrap --variant=minbase "$suite" "$root" ${mirror:+"$mirror"}
+    touch "$root/.debootstrap-complete"
+    lap "debootstrap"
+fi
+
+bind /proc "$root/proc"
+bind /dev "$root/dev"
+bind /dev/pts "$root/dev/pts"
+
+# 2. The build tools and Qt, installed again only when the list changed.
+marker="$root/.selection-panel-packages"
+if [ "$(cat "$marker" 2>/dev/null)" != "${packages[*]}" ]; then
+    log "installing ${packages[*]}"
+    in_root apt-get update -q
+    in_root apt-get install -y -q --no-install-recommends "${packages[@]}"
+    in_root apt-get clean
+    echo "${packages[*]}" > "$marker"
+    lap "package install"
+fi
+# shellcheck disable=SC2016 # dpkg-query's own ${Version} format
+log "Qt $(in_root dpkg-query -W -f '${Version}' qt6-base-dev)," \
+    "$(in_root g++ --version | head -n1), $(in_root cmake --version | head -n1)"
+
+# 3. Configure, build and test; the sources are mounted read-only and the
+#    build happens in the root's own /build.
+bind "$repo" "$root/src" ro
+[ "$clean" -eq 0 ] || rm -rf --one-file-system "$root/build"
+in_root cmake -S /src -B /build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+lap "configure"
+in_root cmake --build /build
+lap "build"
+in_root ctest --test-dir /build --output-on-failure -LE browser
+lap "tests"
+log "passed on Qt 6.8 in $((SECONDS - start)) s"

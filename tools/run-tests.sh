@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# Installs what the tests need, builds into build/, runs every test (the
+# browser test included) and then the Qt 6.8 check in a Debian trixie root.
+#
+# Usage: tools/run-tests.sh [--host-only]
+#   --host-only   skip the Qt 6.8 stage (quick local runs)
+# Exits non-zero when any stage fails. Run as root or with sudo available.
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build="$repo/build"
+host_only=0
+
+for arg in "$@"; do
+    case "$arg" in
+        --host-only) host_only=1 ;;
+        -h|--help) sed -n '5,7p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        *) echo "run-tests: unknown option $arg" >&2; exit 2 ;;
+    esac
+done
+
+export DEBIAN_FRONTEND=noninteractive
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+
+results=()
+failed=0
+stage_start=$SECONDS
+banner() {
+    stage_start=$SECONDS
+    printf '\n==================== %s ====================\n' "$*"
+}
+finish() { # finish NAME STATUS
+    local took=$((SECONDS - stage_start))
+    if [ "$2" -eq 0 ]; then
+        results+=("PASS  $1 (${took} s)")
+    else
+        results+=("FAIL  $1 (${took} s, exit $2)")
+        failed=1
+    fi
+}
+summary() {
+    printf '\n==================== summary ====================\n'
+    printf '%s\n' "${results[@]}"
+    if [ "$failed" -eq 0 ]; then echo "run-tests: all stages passed"; else echo "run-tests: FAILED"; fi
+}
+
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then
+        "$@"
+    elif command -v sudo >/dev/null; then
+        sudo --preserve-env=DEBIAN_FRONTEND "$@"
+    else
+        echo "run-tests: need root or sudo to run: $*" >&2
+        return 1
+    fi
+}
+
+installed() {
+    [ "$(dpkg-query -W -f '${db:Status-Status}' "$1" 2>/dev/null)" = installed ]
+}
+
+# --- 1. packages --------------------------------------------------------
+banner "packages"
+packages=(cmake ninja-build g++ pkg-config libsystemd-dev
+          qt6-base-dev qt6-serialport-dev qt6-websockets-dev qt6-httpserver-dev
+          socat chromium ca-certificates)
+[ "$host_only" -eq 1 ] || packages+=(debootstrap)
+# Node may come from elsewhere (e.g. NodeSource, which bundles npm).
+command -v node >/dev/null || packages+=(nodejs)
+command -v npm >/dev/null || packages+=(npm)
+missing=()
+for p in "${packages[@]}"; do
+    installed "$p" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "installing ${missing[*]}"
+    if ! { as_root apt-get update -q &&
+           as_root apt-get install -y -q --no-install-recommends "${missing[@]}"; }; then
+        finish "packages" 1
+        summary
+        exit 1
+    fi
+else
+    echo "all present"
+fi
+finish "packages" 0
+
+# --- 2. browser test dependencies ---------------------------------------
+browser="$repo/autotests/browser"
+if [ -f "$browser/package.json" ] && [ -f "$browser/package-lock.json" ]; then
+    banner "npm ci (autotests/browser)"
+    status=0
+    (cd "$browser" && npm ci --no-audit --no-fund) || status=$?
+    finish "npm ci" "$status"
+fi
+
+# --- 3. host build ------------------------------------------------------
+banner "build (host, Qt $(dpkg-query -W -f '${Version}' qt6-base-dev 2>/dev/null || echo '?'))"
+status=0
+{ cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo &&
+  cmake --build "$build"; } || status=$?
+finish "build (host)" "$status"
+
+# --- 4. host tests ------------------------------------------------------
+if [ "$status" -eq 0 ]; then
+    banner "ctest (host)"
+    status=0
+    ctest --test-dir "$build" --output-on-failure --no-tests=error || status=$?
+    finish "ctest (host)" "$status"
+fi
+
+# --- 5. Qt 6.8 ----------------------------------------------------------
+if [ "$host_only" -eq 0 ]; then
+    banner "Qt 6.8 (Debian trixie root)"
+    status=0
+    "$repo/tools/qt68-check.sh" || status=$?
+    finish "Qt 6.8 (trixie)" "$status"
+fi
+
+summary
+exit "$failed"
