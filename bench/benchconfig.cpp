@@ -1,0 +1,210 @@
+#include "benchconfig.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+#include <QJsonArray>
+
+QStringList BenchConfig::allScenarios()
+{
+    return {QStringLiteral("baseline"), QStringLiteral("startup"), QStringLiteral("latency1"),
+            QStringLiteral("latency100"), QStringLiteral("burst"), QStringLiteral("idle"),
+            QStringLiteral("download")};
+}
+
+namespace {
+QString defaultGateway()
+{
+    const QDir here(QCoreApplication::applicationDirPath());
+    for (const QString &candidate : {here.filePath(QStringLiteral("selection-panel")),
+                                     here.filePath(QStringLiteral("../selection-panel"))}) {
+        if (QFileInfo(candidate).isExecutable())
+            return QDir::cleanPath(candidate);
+    }
+    return QStringLiteral("selection-panel");
+}
+
+QString quoted(const QString &path)
+{
+    QString p = path;
+    p.replace(QLatin1Char('"'), QLatin1String("\"\"\""));
+    return QLatin1Char('"') + p + QLatin1Char('"');
+}
+} // namespace
+
+BenchConfig::ParseResult BenchConfig::parse(const QStringList &arguments, QString *message)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral(
+        "Measures a selection-panel gateway from outside: a pty plays the button panel, "
+        "WebSocket clients play the browsers."));
+    p.addHelpOption();
+    p.addVersionOption();
+    const QCommandLineOption serverOpt(QStringLiteral("server"),
+        QStringLiteral("Gateway command template; {pty}, {port}, {media}, {count} and {first} "
+                       "are filled in. Default: the selection-panel beside this program with "
+                       "--serial-port {pty} --http-host 127.0.0.1 --http-port {port} "
+                       "--media-dir {media} --media-count {count}."),
+        QStringLiteral("template"));
+    const QCommandLineOption gatewayOpt(QStringLiteral("gateway"),
+        QStringLiteral("Gateway program for the default template."), QStringLiteral("path"));
+    const QCommandLineOption scenarioOpt(QStringLiteral("scenario"),
+        QStringLiteral("Comma-separated scenarios, or all: %1.").arg(allScenarios().join(QLatin1Char(','))),
+        QStringLiteral("list"), QStringLiteral("all"));
+    const QCommandLineOption jsonOpt(QStringLiteral("json"),
+        QStringLiteral("Also write the figures as JSON to this file."), QStringLiteral("file"));
+    const QCommandLineOption logDirOpt(QStringLiteral("log-dir"),
+        QStringLiteral("Keep each gateway's output in this folder (default: thrown away)."),
+        QStringLiteral("dir"));
+    const QCommandLineOption pressesOpt(QStringLiteral("presses"),
+        QStringLiteral("Presses in each latency scenario (default 2000)."), QStringLiteral("n"));
+    const QCommandLineOption intervalOpt(QStringLiteral("interval"),
+        QStringLiteral("Milliseconds between presses (default 20)."), QStringLiteral("ms"));
+    const QCommandLineOption clientsOpt(QStringLiteral("clients"),
+        QStringLiteral("Clients of latency100 (default 100)."), QStringLiteral("n"));
+    const QCommandLineOption burstOpt(QStringLiteral("burst"),
+        QStringLiteral("Presses in the burst (default 1000)."), QStringLiteral("n"));
+    const QCommandLineOption burstClientsOpt(QStringLiteral("burst-clients"),
+        QStringLiteral("Clients during the burst (default 20)."), QStringLiteral("n"));
+    const QCommandLineOption idleOpt(QStringLiteral("idle"),
+        QStringLiteral("Seconds of the idle scenario (default 10)."), QStringLiteral("s"));
+    const QCommandLineOption startupRunsOpt(QStringLiteral("startup-runs"),
+        QStringLiteral("Gateway starts timed by the startup scenario (default 10)."), QStringLiteral("n"));
+    const QCommandLineOption mediaOpt(QStringLiteral("media-count"),
+        QStringLiteral("Media items the gateway is given (default 100)."), QStringLiteral("n"));
+    const QCommandLineOption firstIdOpt(QStringLiteral("first-id"),
+        QStringLiteral("Number of the first button, 0 or 1 (default 0)."), QStringLiteral("n"));
+    const QCommandLineOption downloadMbOpt(QStringLiteral("download-mb"),
+        QStringLiteral("Size of the downloaded file in MB (default 50)."), QStringLiteral("mb"));
+    const QCommandLineOption downloadClientsOpt(QStringLiteral("download-clients"),
+        QStringLiteral("Concurrent downloads (default 20)."), QStringLiteral("n"));
+    const QCommandLineOption baselineOpt(QStringLiteral("baseline-iterations"),
+        QStringLiteral("Round trips per loopback baseline (default 500)."), QStringLiteral("n"));
+    const QCommandLineOption timeoutOpt(QStringLiteral("timeout"),
+        QStringLiteral("Milliseconds to wait for each reply before counting it lost (default 2000)."),
+        QStringLiteral("ms"));
+    const QCommandLineOption repeatOpt(QStringLiteral("repeat"),
+        QStringLiteral("Run everything this many times and report medians (default 1)."),
+        QStringLiteral("n"));
+    const QCommandLineOption quickOpt(QStringLiteral("quick"),
+        QStringLiteral("Small counts for a smoke run of a few seconds."));
+    p.addOptions({serverOpt, gatewayOpt, scenarioOpt, jsonOpt, logDirOpt, pressesOpt, intervalOpt, clientsOpt, burstOpt, burstClientsOpt, idleOpt, startupRunsOpt, mediaOpt, firstIdOpt, downloadMbOpt, downloadClientsOpt, baselineOpt, timeoutOpt, repeatOpt, quickOpt});
+
+    if (!p.parse(arguments)) {
+        *message = p.errorText();
+        return Error;
+    }
+    if (p.isSet(QStringLiteral("help"))) {
+        *message = p.helpText();
+        return Exit;
+    }
+    if (p.isSet(QStringLiteral("version"))) {
+        *message = QCoreApplication::applicationName() + QLatin1Char(' ')
+            + QCoreApplication::applicationVersion();
+        return Exit;
+    }
+    if (!p.positionalArguments().isEmpty()) {
+        *message = QStringLiteral("unexpected argument: %1").arg(p.positionalArguments().first());
+        return Error;
+    }
+
+    quick = p.isSet(quickOpt);
+    if (quick) {
+        presses = 100;
+        burstPresses = 200;
+        idleSeconds = 1;
+        startupRuns = 2;
+        downloadMb = 5;
+        baselineIterations = 50;
+    }
+
+    struct IntOpt { const QCommandLineOption &opt; int *value; int min; int max; };
+    const IntOpt ints[] = {
+        {pressesOpt, &presses, 1, 1000000},
+        {intervalOpt, &intervalMs, 0, 10000},
+        {clientsOpt, &manyClients, 1, 10000},
+        {burstOpt, &burstPresses, 1, 1000000},
+        {burstClientsOpt, &burstClients, 1, 10000},
+        {idleOpt, &idleSeconds, 1, 3600},
+        {startupRunsOpt, &startupRuns, 1, 1000},
+        {mediaOpt, &mediaCount, 1, 999},
+        {firstIdOpt, &firstId, 0, 1},
+        {downloadMbOpt, &downloadMb, 1, 4096},
+        {downloadClientsOpt, &downloadClients, 1, 1000},
+        {baselineOpt, &baselineIterations, 1, 1000000},
+        {timeoutOpt, &timeoutMs, 10, 600000},
+        {repeatOpt, &repeat, 1, 100},
+    };
+    for (const IntOpt &o : ints) {
+        if (!p.isSet(o.opt))
+            continue;
+        bool ok = false;
+        const int v = p.value(o.opt).toInt(&ok);
+        if (!ok || v < o.min || v > o.max) {
+            *message = QStringLiteral("--%1: expected a number from %2 to %3, got '%4'")
+                           .arg(o.opt.names().first())
+                           .arg(o.min)
+                           .arg(o.max)
+                           .arg(p.value(o.opt));
+            return Error;
+        }
+        *o.value = v;
+    }
+
+    scenarios.clear();
+    for (const QString &s : p.value(scenarioOpt).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        const QString name = s.trimmed();
+        if (name == QLatin1String("all")) {
+            scenarios = allScenarios();
+        } else if (allScenarios().contains(name)) {
+            if (!scenarios.contains(name))
+                scenarios << name;
+        } else {
+            *message = QStringLiteral("--scenario: unknown scenario '%1' (known: all,%2)")
+                           .arg(name, allScenarios().join(QLatin1Char(',')));
+            return Error;
+        }
+    }
+    if (scenarios.isEmpty()) {
+        *message = QStringLiteral("--scenario: nothing to run");
+        return Error;
+    }
+
+    if (p.isSet(serverOpt)) {
+        serverTemplate = p.value(serverOpt);
+    } else {
+        const QString program = p.isSet(gatewayOpt) ? p.value(gatewayOpt) : defaultGateway();
+        serverTemplate = quoted(program)
+            + QStringLiteral(" --serial-port {pty} --http-host 127.0.0.1 --http-port {port}"
+                             " --media-dir {media} --media-count {count}");
+        if (firstId != 0)
+            serverTemplate += QStringLiteral(" --first-id {first}");
+    }
+    jsonPath = p.value(jsonOpt);
+    logDir = p.value(logDirOpt);
+    return Ok;
+}
+
+QJsonObject BenchConfig::toJson() const
+{
+    QJsonObject o;
+    o[QStringLiteral("server")] = serverTemplate;
+    o[QStringLiteral("scenarios")] = QJsonArray::fromStringList(scenarios);
+    o[QStringLiteral("presses")] = presses;
+    o[QStringLiteral("interval_ms")] = intervalMs;
+    o[QStringLiteral("clients")] = manyClients;
+    o[QStringLiteral("burst_presses")] = burstPresses;
+    o[QStringLiteral("burst_clients")] = burstClients;
+    o[QStringLiteral("idle_s")] = idleSeconds;
+    o[QStringLiteral("startup_runs")] = startupRuns;
+    o[QStringLiteral("media_count")] = mediaCount;
+    o[QStringLiteral("first_id")] = firstId;
+    o[QStringLiteral("download_mb")] = downloadMb;
+    o[QStringLiteral("download_clients")] = downloadClients;
+    o[QStringLiteral("baseline_iterations")] = baselineIterations;
+    o[QStringLiteral("timeout_ms")] = timeoutMs;
+    o[QStringLiteral("repeat")] = repeat;
+    o[QStringLiteral("quick")] = quick;
+    return o;
+}

@@ -1,0 +1,39 @@
+#pragma once
+
+#include <QJsonObject>
+#include <QString>
+#include <QStringList>
+
+// Everything a run can be told on the command line.
+class BenchConfig
+{
+public:
+    enum ParseResult { Ok, Exit, Error };
+
+    // Fills the config from the arguments; Exit after --help/--version.
+    ParseResult parse(const QStringList &arguments, QString *message);
+    bool wants(const QString &scenario) const { return scenarios.contains(scenario); }
+    QJsonObject toJson() const;
+
+    static QStringList allScenarios();
+
+    QString serverTemplate;
+    QStringList scenarios;
+    QString jsonPath;
+    QString logDir;   // keep each gateway's output here
+    int presses = 2000;
+    int intervalMs = 20;
+    int manyClients = 100;
+    int burstPresses = 1000;
+    int burstClients = 20;
+    int idleSeconds = 10;
+    int startupRuns = 10;
+    int mediaCount = 100;
+    int firstId = 0;
+    int downloadMb = 50;
+    int downloadClients = 20;
+    int baselineIterations = 500;
+    int timeoutMs = 2000;
+    int repeat = 1;
+    bool quick = false;
+};

@@ -1,0 +1,34 @@
+#pragma once
+
+#include "benchconfig.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+
+// Turns the raw figures of one or more runs into the medians, the figures
+// the issue sets targets for, a table for people and a JSON document.
+class BenchReport
+{
+public:
+    BenchReport(const BenchConfig &config, const QList<QJsonObject> &runs,
+                const QStringList &problems);
+
+    QJsonObject median() const { return m_median; }
+    QJsonArray figures() const;
+    QString table() const;
+    QJsonObject toJson() const;
+
+    static QJsonObject machine();
+    // Median of every number found at the same place in each object.
+    static QJsonValue medianOf(const QList<QJsonValue> &values);
+
+private:
+    double number(const QString &path) const;   // "scenario/key/key", NaN when absent
+
+    BenchConfig m_config;
+    QList<QJsonObject> m_runs;
+    QStringList m_problems;
+    QJsonObject m_median;
+};

@@ -1,0 +1,69 @@
+#include "gatewaysession.h"
+
+#include "eventwait.h"
+#include "httpprobe.h"
+
+GatewaySession::GatewaySession(QObject *parent)
+    : QObject(parent)
+{
+}
+
+GatewaySession::~GatewaySession()
+{
+    stop();
+}
+
+QUrl GatewaySession::wsUrl() const
+{
+    return QUrl(QStringLiteral("ws://127.0.0.1:%1/ws").arg(m_port));
+}
+
+bool GatewaySession::start(const Options &options)
+{
+    if (!m_media.create(options.mediaCount, options.firstId, options.bigAudioBytes)) {
+        m_error = m_media.errorString();
+        return false;
+    }
+    if (!m_panel.open(&m_error))
+        return false;
+    m_port = GatewayProcess::freePort();
+    if (m_port == 0) {
+        m_error = QStringLiteral("no free TCP port");
+        return false;
+    }
+    GatewayProcess::Fill fill;
+    fill.pty = m_panel.slavePath();
+    fill.port = m_port;
+    fill.media = m_media.path();
+    fill.count = options.mediaCount;
+    fill.firstId = options.firstId;
+    const QString logPath = options.logPath.isEmpty()
+        ? m_logDir.filePath(QStringLiteral("gateway.log"))
+        : options.logPath;
+    if (!m_gateway.start(options.commandTemplate, fill, logPath, &m_error))
+        return false;
+
+    HttpProbe probe(m_port, QStringLiteral("/health"));
+    probe.start();
+    const bool healthy = EventWait::until(
+        [&] { return probe.succeeded() || !m_gateway.isRunning(); }, options.healthTimeoutMs,
+        {&probe, &m_gateway});
+    probe.stop();
+    if (!healthy || !probe.succeeded()) {
+        m_error = m_gateway.isRunning()
+            ? QStringLiteral("no 200 from /health within %1 ms (last status %2)")
+                  .arg(options.healthTimeoutMs)
+                  .arg(probe.lastStatus())
+            : QStringLiteral("gateway %1 before it was healthy").arg(m_gateway.exitDescription());
+        m_error += QStringLiteral("\n  command: %1\n  log:\n%2")
+                       .arg(m_gateway.commandLine(), logTail());
+        return false;
+    }
+    m_startupNs = probe.okNs() - m_gateway.startNs();
+    return true;
+}
+
+void GatewaySession::stop()
+{
+    m_gateway.stop();
+}

@@ -1,0 +1,12 @@
+#pragma once
+
+#include <QtGlobal>
+
+// One time base for every timestamp in the bench: CLOCK_MONOTONIC in
+// nanoseconds, read directly so that taking a timestamp costs one vDSO call.
+class MonoClock
+{
+public:
+    static qint64 nowNs();
+    static double nsToMs(qint64 ns) { return double(ns) / 1e6; }
+};

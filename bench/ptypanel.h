@@ -1,0 +1,69 @@
+#pragma once
+
+#include <QByteArray>
+#include <QObject>
+#include <QString>
+#include <QVector>
+
+class QSocketNotifier;
+
+// Plays the button panel: owns the master side of a pseudo-terminal whose
+// slave path is handed to the gateway as its serial port. Timestamps are
+// taken right before write() of a press and right after read() of a reply.
+class PtyPanel : public QObject
+{
+    Q_OBJECT
+
+public:
+    struct LedEvent
+    {
+        qint64 ns;   // when the read() that returned the line finished
+        int id;      // LEDSET id, or -1 for LEDCLR
+    };
+
+    explicit PtyPanel(QObject *parent = nullptr);
+    ~PtyPanel() override;
+
+    bool open(QString *error);
+    QString slavePath() const { return m_slavePath; }
+
+    // Writes "PRESS NNN\n" now; returns the timestamp taken right before
+    // write(), or -1 when the pty did not take the whole line.
+    qint64 press(int id);
+
+    // Writes one press line per id as fast as the pty takes them (one
+    // write() each, waiting for the fd to become writable when it is full).
+    void startBurst(const QVector<int> &ids);
+    bool burstDone() const { return m_burstNext >= m_burstLines.size(); }
+    const QVector<qint64> &burstTimes() const { return m_burstTimes; }
+
+    // Every LEDSET/LEDCLR read since the last clearEvents(), in order.
+    const QVector<LedEvent> &events() const { return m_events; }
+    void clearEvents() { m_events.clear(); }
+    int otherLines() const { return m_otherLines; }
+
+Q_SIGNALS:
+    // A LEDSET/LEDCLR line arrived or a burst finished writing.
+    void progress();
+
+private:
+    void onReadable();
+    void onWritable();
+    void handleLine(const QByteArray &line, qint64 ns);
+    void writeBurst();
+    void closeFds();
+
+    int m_master = -1;
+    int m_slave = -1;  // kept open so the master never sees a hang-up
+    QString m_slavePath;
+    QSocketNotifier *m_readNotifier = nullptr;
+    QSocketNotifier *m_writeNotifier = nullptr;
+    QByteArray m_pending;
+    QVector<LedEvent> m_events;
+    int m_otherLines = 0;
+
+    QVector<QByteArray> m_burstLines;
+    QVector<qint64> m_burstTimes;
+    int m_burstNext = 0;
+    int m_burstOffset = 0;
+};
