@@ -194,7 +194,7 @@ QJsonObject BenchRunner::runLatency(const QString &name, int clients)
     load.start(pid);
 
     PtyPanel *panel = session.panel();
-    const QList<QObject *> watched{panel, &pool, session.gateway()};
+    const QList<ProgressSource *> watched{panel, &pool, session.gateway()};
     LatencyStats ledset, playFirst, playLast, ledclr;
     int lostLedset = 0, lostPlay = 0, lostLedclr = 0, unexpected = 0, timeouts = 0;
     int inARow = 0;
@@ -333,7 +333,7 @@ QJsonObject BenchRunner::runBurst()
     if (!connectClients(session, pool, clients, name, &out))
         return out;
     PtyPanel *panel = session.panel();
-    const QList<QObject *> watched{panel, &pool, session.gateway()};
+    const QList<ProgressSource *> watched{panel, &pool, session.gateway()};
 
     QVector<int> ids(n);
     for (int i = 0; i < n; ++i)

@@ -1,6 +1,7 @@
 #include "eventwait.h"
 
 #include "monoclock.h"
+#include "progresssource.h"
 
 #include <QEventLoop>
 #include <QTimer>
@@ -18,14 +19,14 @@ void EventWait::check()
 }
 
 bool EventWait::until(const std::function<bool()> &done, int timeoutMs,
-                      const QList<QObject *> &watched)
+                      const QList<ProgressSource *> &watched)
 {
     if (done())
         return true;
     QEventLoop loop;
     EventWait checker(done, &loop);
-    for (QObject *o : watched)
-        connect(o, SIGNAL(progress()), &checker, SLOT(check()));
+    for (ProgressSource *source : watched)
+        connect(source, &ProgressSource::progress, &checker, &EventWait::check);
     QTimer timer;
     timer.setSingleShot(true);
     connect(&timer, &QTimer::timeout, &loop, &QEventLoop::quit);

@@ -3,6 +3,8 @@
 #include <QList>
 #include <QObject>
 
+class ProgressSource;
+
 #include <functional>
 
 // Runs the event loop until a condition holds, re-checking it whenever one
@@ -14,7 +16,7 @@ class EventWait : public QObject
 public:
     // True when done() held before timeoutMs ran out.
     static bool until(const std::function<bool()> &done, int timeoutMs,
-                      const QList<QObject *> &watched);
+                      const QList<ProgressSource *> &watched);
     // Lets the event loop run up to a point in time (pacing, idle periods).
     static void untilNs(qint64 deadlineNs);
     static void forMs(int ms);
@@ -22,10 +24,9 @@ public:
 private:
     EventWait(const std::function<bool()> &done, QObject *loop);
 
-private Q_SLOTS:
+private:
     void check();
 
-private:
     std::function<bool()> m_done;
     QObject *m_loop;
 };

@@ -20,7 +20,7 @@ void GatewayProcess::setChildEnvironment(const QProcessEnvironment &environment)
 }
 
 GatewayProcess::GatewayProcess(QObject *parent)
-    : QObject(parent)
+    : ProgressSource(parent)
 {
     connect(&m_process, &QProcess::finished, this, &GatewayProcess::progress);
 }

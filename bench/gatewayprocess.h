@@ -1,6 +1,7 @@
 #pragma once
 
-#include <QObject>
+#include "progresssource.h"
+
 #include <QProcess>
 #include <QString>
 #include <QStringList>
@@ -8,7 +9,7 @@
 // The gateway under test as a black box: a child process started from a
 // command template whose {pty}, {port}, {media}, {count} and {first}
 // placeholders are filled in after the template was split like a shell does.
-class GatewayProcess : public QObject
+class GatewayProcess : public ProgressSource
 {
     Q_OBJECT
 
@@ -46,7 +47,6 @@ public:
     QString exitDescription() const;
 
 Q_SIGNALS:
-    void progress();   // the process ended
 
 private:
     QProcess m_process;

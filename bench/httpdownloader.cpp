@@ -6,7 +6,7 @@
 #include <QTcpSocket>
 
 HttpDownloader::HttpDownloader(quint16 port, const QByteArray &path, int clients, QObject *parent)
-    : QObject(parent)
+    : ProgressSource(parent)
     , m_port(port)
     , m_path(path)
     , m_conns(clients)

@@ -1,7 +1,8 @@
 #pragma once
 
+#include "progresssource.h"
+
 #include <QByteArray>
-#include <QObject>
 #include <QVector>
 
 class QTcpSocket;
@@ -9,7 +10,7 @@ class QTcpSocket;
 // Fetches one URL path with N concurrent raw HTTP/1.1 connections and counts
 // the body bytes each one gets (Content-Length, chunked or until close);
 // bodies are thrown away as they arrive.
-class HttpDownloader : public QObject
+class HttpDownloader : public ProgressSource
 {
     Q_OBJECT
 
@@ -34,7 +35,6 @@ public:
     qint64 endNs() const { return m_endNs; }
 
 Q_SIGNALS:
-    void progress();   // a connection finished
 
 private:
     struct Conn

@@ -7,7 +7,7 @@
 #include <QTimer>
 
 HttpProbe::HttpProbe(quint16 port, const QString &path, QObject *parent)
-    : QObject(parent)
+    : ProgressSource(parent)
     , m_port(port)
     , m_request("GET " + path.toUtf8() + " HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(port)
                 + "\r\nConnection: close\r\n\r\n")

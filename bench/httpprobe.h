@@ -1,7 +1,8 @@
 #pragma once
 
+#include "progresssource.h"
+
 #include <QByteArray>
-#include <QObject>
 #include <QString>
 
 class QTcpSocket;
@@ -11,7 +12,7 @@ class QTimer;
 // connection or another status is retried after a millisecond), and notes
 // when the first 200 arrived. Raw HTTP/1.1 over QTcpSocket: no connection
 // pooling or lazy set-up of an HTTP stack gets into the start-up figure.
-class HttpProbe : public QObject
+class HttpProbe : public ProgressSource
 {
     Q_OBJECT
 
@@ -26,7 +27,6 @@ public:
     int lastStatus() const { return m_lastStatus; }
 
 Q_SIGNALS:
-    void progress();
 
 private:
     void attempt();

@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 LoopbackBaseline::LoopbackBaseline(QObject *parent)
-    : QObject(parent)
+    : ProgressSource(parent)
 {
 }
 

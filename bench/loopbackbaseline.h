@@ -1,11 +1,12 @@
 #pragma once
 
+#include "progresssource.h"
+
 #include <QJsonObject>
-#include <QObject>
 
 // What the measuring side costs by itself: the same pty panel and WebSocket
 // clients, but answered inside this process instead of by a gateway.
-class LoopbackBaseline : public QObject
+class LoopbackBaseline : public ProgressSource
 {
     Q_OBJECT
 
@@ -21,5 +22,4 @@ public:
     QJsonObject runWebSocket(int clients, int iterations, int intervalMs, int timeoutMs);
 
 Q_SIGNALS:
-    void progress();
 };

@@ -19,7 +19,7 @@ QByteArray pressLine(int id)
 } // namespace
 
 PtyPanel::PtyPanel(QObject *parent)
-    : QObject(parent)
+    : ProgressSource(parent)
 {
 }
 

@@ -1,7 +1,8 @@
 #pragma once
 
+#include "progresssource.h"
+
 #include <QByteArray>
-#include <QObject>
 #include <QString>
 #include <QVector>
 
@@ -10,7 +11,7 @@ class QSocketNotifier;
 // Plays the button panel: owns the master side of a pseudo-terminal whose
 // slave path is handed to the gateway as its serial port. Timestamps are
 // taken right before write() of a press and right after read() of a reply.
-class PtyPanel : public QObject
+class PtyPanel : public ProgressSource
 {
     Q_OBJECT
 
@@ -44,7 +45,6 @@ public:
 
 Q_SIGNALS:
     // A LEDSET/LEDCLR line arrived or a burst finished writing.
-    void progress();
 
 private:
     void onReadable();

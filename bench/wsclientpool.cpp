@@ -5,7 +5,7 @@
 #include <QWebSocket>
 
 WsClientPool::WsClientPool(QObject *parent)
-    : QObject(parent)
+    : ProgressSource(parent)
 {
 }
 

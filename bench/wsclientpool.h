@@ -1,6 +1,7 @@
 #pragma once
 
-#include <QObject>
+#include "progresssource.h"
+
 #include <QUrl>
 #include <QVector>
 
@@ -9,7 +10,7 @@ class QWebSocket;
 // N WebSocket clients in this thread, standing in for the browsers. Each
 // message is timestamped first and classified with a cheap scan, so that the
 // hundredth client's timestamp is not delayed by JSON parsing of the others.
-class WsClientPool : public QObject
+class WsClientPool : public ProgressSource
 {
     Q_OBJECT
 
@@ -49,7 +50,6 @@ public:
     static int idOf(QStringView msg);
 
 Q_SIGNALS:
-    void progress();
 
 private:
     struct Client

@@ -3,11 +3,11 @@
 #include "gatewaystatus.h"
 #include "httpcompat.h"
 #include "logging.h"
+#include "lowdelaytcpserver.h"
 #include "panelcontroller.h"
 
 #include <QHttpServerRequest>
 #include <QJsonDocument>
-#include <QTcpServer>
 
 namespace {
 
@@ -58,7 +58,7 @@ HttpFrontend::HttpFrontend(QHttpServer *server, PanelController *controller, con
 
 bool HttpFrontend::listen(const QHostAddress &address, quint16 port)
 {
-    auto *tcp = new QTcpServer(m_server);
+    auto *tcp = new LowDelayTcpServer(m_server);
     if (!tcp->listen(address, port)) {
         m_error = QStringLiteral("cannot listen on %1:%2: %3").arg(address.toString()).arg(port).arg(tcp->errorString());
         delete tcp;

@@ -13,6 +13,9 @@ constexpr int reopenIntervalMs = 1000;
 constexpr int healthIntervalMs = 1000;
 // Bounds what an unread flood can take; lines themselves are capped by LineBuffer.
 constexpr qint64 readBufferSize = 64 * 1024;
+// More errors than this between two health checks on a device that still
+// answers: something is wrong after all, so reopen it.
+constexpr int maxSpuriousErrors = 100;
 } // namespace
 
 PanelLink::PanelLink(const QString &port, qint32 baudRate, QObject *parent)
@@ -157,14 +160,31 @@ void PanelLink::handleError(QSerialPort::SerialPortError error)
     if (error == QSerialPort::NoError || !m_serial.isOpen())
         return;
     // After a hang-up Qt 6.4 reports ReadError with a stale errno text: name the error itself.
-    closeAfterOutage(QString::fromLatin1(QMetaEnum::fromType<QSerialPort::SerialPortError>().valueToKey(error)));
+    const QString name = QString::fromLatin1(QMetaEnum::fromType<QSerialPort::SerialPortError>().valueToKey(error));
+    // A read that wakes up to nothing (EAGAIN) is reported as an error too, and
+    // Qt 6.8 then stops reading. Closing would drop DTR/RTS, which can reset
+    // the ESP32: while the tty driver still answers, carry on reading.
+    if (isDeviceAlive() && ++m_spuriousErrors <= maxSpuriousErrors) {
+        qCDebug(lcSerial).noquote() << "ignored" << name << "on a live device";
+        m_serial.clearError();
+        // Not from inside Qt's read handler; reading restarts its notifications.
+        QMetaObject::invokeMethod(this, &PanelLink::onReadyRead, Qt::QueuedConnection);
+        return;
+    }
+    closeAfterOutage(name);
+}
+
+bool PanelLink::isDeviceAlive() const
+{
+    // After a hang-up the driver answers EIO; QSerialPort itself would keep reading 0 bytes.
+    termios attributes;
+    return ::tcgetattr(int(m_serial.handle()), &attributes) == 0;
 }
 
 void PanelLink::checkHealth()
 {
-    // After a hang-up the driver answers EIO; QSerialPort itself would keep reading 0 bytes.
-    termios attributes;
-    if (::tcgetattr(int(m_serial.handle()), &attributes) != 0)
+    m_spuriousErrors = 0;
+    if (!isDeviceAlive())
         closeAfterOutage(QString::fromLocal8Bit(strerror(errno)));
 }
 

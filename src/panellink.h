@@ -47,6 +47,7 @@ private:
     void onReadyRead();
     void handleError(QSerialPort::SerialPortError error);
     void checkHealth();
+    bool isDeviceAlive() const;
     void closeAfterOutage(const QString &reason);
     void handleLine(const QByteArray &line);
     void send(const QByteArray &command);
@@ -59,6 +60,7 @@ private:
     QTimer m_reopenTimer;
     QTimer m_healthTimer;
     bool m_outageLogged = false;
+    int m_spuriousErrors = 0;
 };
 
 #endif // PANELLINK_H

@@ -92,9 +92,9 @@ void WebSocketHub::broadcast(const QJsonObject &message)
             stuck.append(socket);
             continue;
         }
+        // Written on the next event-loop pass, so that stop and play leave
+        // together in one segment per browser.
         socket->sendTextMessage(text);
-        // Out now, not on the next event-loop pass: stop and play are what visitors wait for.
-        socket->flush();
     }
     // Aborting removes the socket from m_clients, so not while iterating it.
     for (QWebSocket *socket : std::as_const(stuck)) {

@@ -1,0 +1,16 @@
+#pragma once
+
+#include <QObject>
+
+// Something EventWait can watch: it emits progress() whenever a condition
+// that a wait depends on may have changed.
+class ProgressSource : public QObject
+{
+    Q_OBJECT
+
+public:
+    using QObject::QObject;
+
+Q_SIGNALS:
+    void progress();
+};
