@@ -78,6 +78,7 @@ private Q_SLOTS:
     void health();
     void mediaTraversal_data();
     void mediaTraversal();
+    void mediaChangesLive();
 
     // WebSocket bad input
     void wsBadInput_data();
@@ -765,6 +766,56 @@ void TestGateway::mediaTraversal()
 }
 
 // ---------------------------------------------------------------------------
+
+void TestGateway::mediaChangesLive()
+{
+    // A folder of its own: the test changes it under the running gateway.
+    QTemporaryDir live;
+    QVERIFY(live.isValid());
+    const QStringList names = QDir(m_mediaDir).entryList(QDir::Files);
+    for (const QString &name : names)
+        QVERIFY(QFile::copy(m_mediaDir + u'/' + name, live.filePath(name)));
+    QVERIFY2(launch({}, Panel::Pty, live.path()), qPrintable(m_launchError));
+    auto browser = connectBrowser();
+    QVERIFY(browser);
+    QCOMPARE(http().get("/health").status, 200);
+
+    const auto itemOf = [](const QJsonObject &message, int id) {
+        return message.value("items"_L1).toArray().at(id).toObject();
+    };
+
+    // A curator removes a sound: the gateway notices without a restart.
+    QVERIFY(QFile::remove(live.filePath(u"003.mp3"_s)));
+    QJsonObject media = browser->take(5000);
+    QCOMPARE(media.value("type"_L1).toString(), u"media"_s);
+    QCOMPARE(media.value("media_complete"_L1).toBool(true), false);
+    QVERIFY(itemOf(media, 3).value("audio"_L1).isNull());
+    QCOMPARE(status().value("media_missing"_L1).toInt(), 1);
+    QCOMPARE(status().value("missing_files"_L1).toArray(), QJsonArray { u"003.mp3"_s });
+    QCOMPARE(http().get("/health").status, 503);
+
+    // ... and puts it back.
+    QVERIFY(writeFile(live.filePath(u"003.mp3"_s), "ID3 again"));
+    media = browser->take(5000);
+    QCOMPARE(media.value("media_complete"_L1).toBool(), true);
+    QVERIFY(itemOf(media, 3).value("audio"_L1).toString().startsWith("/media/003.mp3?v="_L1));
+    QCOMPARE(status().value("media_missing"_L1).toInt(), 0);
+    QCOMPARE(http().get("/health").status, 200);
+    QCOMPARE(http().get("/media/003.mp3").body, QByteArray("ID3 again"));
+
+    // A picture replaced in place gets a new URL, so browsers reload it.
+    const QString before = itemOf(media, 4).value("image"_L1).toString();
+    QFile image(live.filePath(u"004.jpg"_s));
+    QVERIFY(image.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    QVERIFY(image.write("a new picture, longer than the old one") > 0);
+    image.close();
+    media = browser->take(5000);
+    QCOMPARE(media.value("type"_L1).toString(), u"media"_s);
+    const QString after = itemOf(media, 4).value("image"_L1).toString();
+    QVERIFY(after.startsWith("/media/004.jpg?v="_L1));
+    QVERIFY2(after != before, qPrintable(after));
+    QCOMPARE(http().get("/media/004.jpg").body, QByteArray("a new picture, longer than the old one"));
+}
 
 void TestGateway::wsBadInput_data()
 {
