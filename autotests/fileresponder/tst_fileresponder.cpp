@@ -667,21 +667,29 @@ QTcpSocket *serverSocket(QObject *server, quint16 clientPort)
     return nullptr;
 }
 
+// Connects `client` with small kernel buffers on both ends and a read buffer
+// of `readBuffer` bytes, so that a transfer stalls once those are full.
+bool connectStalling(RawClient &client, QObject *http, qint64 readBuffer, QTcpSocket **server)
+{
+    if (!client.waitConnected()
+        || !QTest::qWaitFor([&] { return (*server = serverSocket(http, client.socket().localPort())); }, 5000))
+        return false;
+    (*server)->setSocketOption(QAbstractSocket::SendBufferSizeSocketOption, 32 * 1024);
+    client.socket().setSocketOption(QAbstractSocket::ReceiveBufferSizeSocketOption, 32 * 1024);
+    client.socket().setReadBufferSize(readBuffer);
+    return true;
+}
+
 } // namespace
 
 void tst_FileResponder::slowClientIsNotBufferedInMemory()
 {
-    RawClient client(m_port);
-    QVERIFY(client.waitConnected());
-    QTcpSocket *server = nullptr;
-    QVERIFY(QTest::qWaitFor([&] { return (server = serverSocket(m_http.get(), client.socket().localPort())); }, 5000));
-
     // Small kernel buffers on both ends and a client that stops reading: the
     // transfer stalls after a few hundred KB. Without flow control the server
     // would now copy the rest of the file into its own memory.
-    server->setSocketOption(QAbstractSocket::SendBufferSizeSocketOption, 32 * 1024);
-    client.socket().setSocketOption(QAbstractSocket::ReceiveBufferSizeSocketOption, 32 * 1024);
-    client.socket().setReadBufferSize(32 * 1024);
+    RawClient client(m_port);
+    QTcpSocket *server = nullptr;
+    QVERIFY(connectStalling(client, m_http.get(), 32 * 1024, &server));
     const qint64 length = 4 * 1024 * 1024; // plenty to overflow the buffers, quick to fetch
     client.socket().write(rawRequest("GET", "/media/big.mp4", { "Range: bytes=0-" + QByteArray::number(length - 1) }));
 
@@ -713,12 +721,8 @@ void tst_FileResponder::abortedDownloadClosesFile()
     // A client that stalls (small buffers, not reading), so the file is
     // still being served when it goes away.
     RawClient client(m_port);
-    QVERIFY(client.waitConnected());
     QTcpSocket *server = nullptr;
-    QVERIFY(QTest::qWaitFor([&] { return (server = serverSocket(m_http.get(), client.socket().localPort())); }, 5000));
-    server->setSocketOption(QAbstractSocket::SendBufferSizeSocketOption, 32 * 1024);
-    client.socket().setSocketOption(QAbstractSocket::ReceiveBufferSizeSocketOption, 32 * 1024);
-    client.socket().setReadBufferSize(16 * 1024);
+    QVERIFY(connectStalling(client, m_http.get(), 16 * 1024, &server));
     client.socket().write(rawRequest("GET", "/media/big.mp4"));
     QTRY_COMPARE_WITH_TIMEOUT(openDescriptors(big), 1, 5000); // being served
 
