@@ -235,6 +235,26 @@ async function waitPlaying(id, minTime = 0) {
     });
 }
 
+// A WAV file of `seconds` of silence, 44.1 kHz 16-bit stereo (about 10 MB a minute).
+function silentWav(seconds) {
+    const rate = 44100, channels = 2, bytesPerSample = 2;
+    const dataSize = seconds * rate * channels * bytesPerSample;
+    const header = Buffer.alloc(44);
+    header.write('RIFF', 0);
+    header.writeUInt32LE(36 + dataSize, 4);
+    header.write('WAVEfmt ', 8);
+    header.writeUInt32LE(16, 16);
+    header.writeUInt16LE(1, 20); // PCM
+    header.writeUInt16LE(channels, 22);
+    header.writeUInt32LE(rate, 24);
+    header.writeUInt32LE(rate * channels * bytesPerSample, 28);
+    header.writeUInt16LE(channels * bytesPerSample, 32);
+    header.writeUInt16LE(bytesPerSample * 8, 34);
+    header.write('data', 36);
+    header.writeUInt32LE(dataSize, 40);
+    return Buffer.concat([header, Buffer.alloc(dataSize)]);
+}
+
 function mediaFile(id, ext) {
     return path.join(mediaDir, `${String(id).padStart(3, '0')}.${ext}`);
 }
@@ -428,6 +448,8 @@ test('dashboard in headless Chromium', async (t) => {
         fs.rmSync(path.join(damaged, '008.jpg'));
         fs.writeFileSync(path.join(damaged, '006.jpg'), 'this is not a jpeg file\n'.repeat(200));
         fs.writeFileSync(path.join(damaged, '009.mp3'), 'this is not an mp3 file\n'.repeat(200));
+        // For the seek step: a minute of silence, too large for Chromium to fetch in one go.
+        fs.writeFileSync(path.join(damaged, 'seek.wav'), silentWav(60));
         await stopProcess(gateway);
         await waitForBody('server', 'lost', 5000);
         await startGateway(serialPath, damaged);
@@ -456,6 +478,38 @@ test('dashboard in headless Chromium', async (t) => {
         await panel.waitLine('LEDCLR', from, 15_000); // after the silent hold, not never
         await waitFor('the page\'s "ended" frame for 009', () => endedIds().length >= 6, 5000);
         assert.deepEqual(endedIds().slice(-3), [8, 6, 9]);
+    });
+
+    await step(t, 'a long sound served by the gateway plays and seeks through Range requests', async () => {
+        const answers = [];
+        const onResponse = (response) => {
+            if (new URL(response.url()).pathname !== '/media/seek.wav')
+                return;
+            answers.push({ status: response.status(), range: response.request().headers().range ?? '',
+                contentRange: response.headers()['content-range'] ?? '' });
+        };
+        page.on('response', onResponse);
+        const played = await page.evaluate(async () => {
+            const audio = new Audio('/media/seek.wav');
+            const once = (name) => new Promise((resolve, reject) => {
+                audio.addEventListener(name, resolve, { once: true });
+                audio.addEventListener('error', () => reject(new Error(`audio error ${audio.error?.code}`)), { once: true });
+            });
+            await audio.play();
+            audio.currentTime = 50;
+            await once('seeked');
+            const seekedTo = audio.currentTime;
+            await once('timeupdate'); // it goes on playing from there
+            const playingAt = audio.currentTime;
+            audio.pause();
+            return { duration: audio.duration, seekedTo, playingAt };
+        });
+        page.off('response', onResponse);
+        assert.ok(Math.abs(played.duration - 60) < 0.5, `duration ${played.duration}`);
+        assert.ok(played.seekedTo >= 49.9 && played.playingAt >= played.seekedTo, JSON.stringify(played));
+        // The seek was fetched as a range from the middle of the file, and answered as one.
+        assert.ok(answers.some((a) => a.status === 206 && /^bytes=[1-9]/.test(a.range)
+                && /^bytes [1-9]\d*-\d+\/\d+$/.test(a.contentRange)), JSON.stringify(answers));
     });
 
     await step(t, 'without the kiosk flag, one "tap to enable sound" overlay; a tap unlocks and preloads', async () => {
