@@ -65,6 +65,7 @@ int main(int argc, char *argv[])
     MediaLibrary media(config.mediaDir, config.firstId, config.mediaCount);
     PanelController controller(&media, QCoreApplication::applicationVersion());
     PanelLink link(config.serialPort, config.baudRate);
+    controller.setPanelExpected(link.isEnabled());
     QHttpServer httpServer;
     WebSocketHub hub(&httpServer, [&controller] { return controller.stateMessage(); });
     GatewayStatus status(config.mode, controller, link, hub, media);

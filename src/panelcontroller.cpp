@@ -23,6 +23,7 @@ QJsonObject PanelController::stateMessage() const
     state.insert(QStringLiteral("media_count"), m_media->count());
     state.insert(QStringLiteral("version"), m_version);
     state.insert(QStringLiteral("serial_connected"), m_panelConnected);
+    state.insert(QStringLiteral("serial_enabled"), m_panelExpected);
     state.insert(QStringLiteral("media_complete"), m_media->isComplete());
     state.insert(QStringLiteral("items"), m_media->items());
     return state;

@@ -20,6 +20,9 @@ public:
 
     std::optional<int> current() const { return m_current; }
     bool isPanelConnected() const { return m_panelConnected; }
+    // False when the gateway runs without a panel on purpose (--serial-port
+    // none): browsers then show no panel rather than a panel that is offline.
+    void setPanelExpected(bool expected) { m_panelExpected = expected; }
     quint64 rejectedPresses() const { return m_rejectedPresses; }
 
     // What a browser needs on connect to show what is playing.
@@ -49,6 +52,7 @@ private:
     QString m_version;
     std::optional<int> m_current;
     bool m_panelConnected = false;
+    bool m_panelExpected = true;
     quint64 m_rejectedPresses = 0;
 };
 

@@ -34,6 +34,7 @@ const TEXTS = {
         panelUp: 'Panel',
         panelDown: 'Panel offline',
         panelUnknown: 'Panel',
+        panelNone: 'No panel',
         mediaIncomplete: 'Media incomplete',
         preparing: 'Preparing media {n} / {t}',
     },
@@ -55,6 +56,7 @@ const TEXTS = {
         panelUp: 'Pult',
         panelDown: 'Pult getrennt',
         panelUnknown: 'Pult',
+        panelNone: 'Kein Pult',
         mediaIncomplete: 'Medien unvollständig',
         preparing: 'Medien werden geladen {n} / {t}',
     },
@@ -198,6 +200,12 @@ function setPanel(connected) {
     ui.chipPanelText.textContent = tr(connected === true ? 'panelUp' : connected === false ? 'panelDown' : 'panelUnknown');
 }
 
+// The gateway runs without a panel on purpose (demo): nothing is wrong.
+function setNoPanel() {
+    body.dataset.panel = 'none';
+    ui.chipPanelText.textContent = tr('panelNone');
+}
+
 function setMediaComplete(complete) {
     body.dataset.media = complete === false ? 'incomplete' : 'ok';
     ui.chipMedia.hidden = complete !== false;
@@ -321,7 +329,8 @@ function handleMessage(message) {
     case 'state':
         server.version = typeof message.version === 'string' ? message.version : server.version;
         applyItems(message.first_id, message.media_count, message.items);
-        if (typeof message.serial_connected === 'boolean') setPanel(message.serial_connected);
+        if (message.serial_enabled === false) setNoPanel();
+        else if (typeof message.serial_connected === 'boolean') setPanel(message.serial_connected);
         else refreshStatus();
         if ('media_complete' in message) setMediaComplete(message.media_complete);
         player.syncTo(Number.isInteger(message.current) ? message.current : null);

@@ -103,6 +103,7 @@ private Q_SLOTS:
     void panelMessage();
     void stateMessage_data();
     void stateMessage();
+    void stateWithoutPanel();
     void stateItems();
     void mediaMessage();
     void signalsAreDirect();
@@ -324,6 +325,7 @@ void tst_PanelController::stateMessage()
     QCOMPARE(state.value(QLatin1String("media_count")), QJsonValue(count));
     QCOMPARE(state.value(QLatin1String("version")), QJsonValue(QStringLiteral("1.2.3")));
     QCOMPARE(state.value(QLatin1String("serial_connected")), QJsonValue(serial));
+    QCOMPARE(state.value(QLatin1String("serial_enabled")), QJsonValue(true));
     QCOMPARE(state.value(QLatin1String("media_complete")), QJsonValue(complete));
     const QJsonArray items = state.value(QLatin1String("items")).toArray();
     QCOMPARE(items.size(), count);
@@ -333,6 +335,16 @@ void tst_PanelController::stateMessage()
     // It must survive the trip through JSON text unchanged (null stays null).
     const QJsonObject roundTrip = QJsonDocument::fromJson(QJsonDocument(state).toJson(QJsonDocument::Compact)).object();
     QCOMPARE(roundTrip, state);
+}
+
+// Without a panel configured, browsers are told none is expected.
+void tst_PanelController::stateWithoutPanel()
+{
+    Rig rig(0, 10);
+    rig.controller->setPanelExpected(false);
+    const QJsonObject state = rig.controller->stateMessage();
+    QCOMPARE(state.value(QLatin1String("serial_enabled")), QJsonValue(false));
+    QCOMPARE(state.value(QLatin1String("serial_connected")), QJsonValue(false));
 }
 
 // Per-item URLs: null for what is missing, video when NNN.mp4 is there.
