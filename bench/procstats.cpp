@@ -67,16 +67,23 @@ qint64 ProcStats::cpuTicksNs(qint64 pid)
     return ticks * (1000000000LL / (hz > 0 ? hz : 100));
 }
 
-qint64 ProcStats::schedstatSum(qint64 pid, int field)
+QList<QByteArray> ProcStats::readPerThread(qint64 pid, const QString &file)
 {
     const QString taskDir = QStringLiteral("/proc/%1/task").arg(pid);
     const QStringList tids = QDir(taskDir).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
-    if (tids.isEmpty())
+    QList<QByteArray> texts;
+    for (const QString &tid : tids)
+        texts.append(readSmall(QFile::encodeName(taskDir + QLatin1Char('/') + tid + QLatin1Char('/') + file)));
+    return texts;
+}
+
+qint64 ProcStats::schedstatSum(qint64 pid, int field)
+{
+    const QList<QByteArray> texts = readPerThread(pid, QStringLiteral("schedstat"));
+    if (texts.isEmpty())
         return -1;
     qint64 sum = 0;
-    for (const QString &tid : tids) {
-        const QByteArray text = readSmall(QFile::encodeName(taskDir + QLatin1Char('/') + tid
-                                                            + QStringLiteral("/schedstat")));
+    for (const QByteArray &text : texts) {
         bool ok = false;
         const qint64 value = text.trimmed().split(' ').value(field).toLongLong(&ok);
         if (!ok)
@@ -109,14 +116,11 @@ int ProcStats::threadCount(qint64 pid)
 
 qint64 ProcStats::contextSwitches(qint64 pid)
 {
-    const QString taskDir = QStringLiteral("/proc/%1/task").arg(pid);
-    const QStringList tids = QDir(taskDir).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
-    if (tids.isEmpty())
+    const QList<QByteArray> texts = readPerThread(pid, QStringLiteral("status"));
+    if (texts.isEmpty())
         return -1;
     qint64 sum = 0;
-    for (const QString &tid : tids) {
-        const QByteArray text = readSmall(QFile::encodeName(taskDir + QLatin1Char('/') + tid
-                                                            + QStringLiteral("/status")));
+    for (const QByteArray &text : texts) {
         for (const char *key : {"voluntary_ctxt_switches:", "nonvoluntary_ctxt_switches:"}) {
             int at = text.indexOf(key);
             // "nonvoluntary_" also contains "voluntary_": match at a line start.

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QList>
 #include <QtGlobal>
 
 // Reads a process's memory and CPU figures from /proc. All calls return -1
@@ -27,4 +28,6 @@ private:
     static QByteArray readSmall(const QByteArray &path);
     static qint64 statusFieldKb(qint64 pid, const char *field);
     static qint64 schedstatSum(qint64 pid, int field);
+    // The contents of /proc/<pid>/task/<tid>/<file> for every thread.
+    static QList<QByteArray> readPerThread(qint64 pid, const QString &file);
 };
