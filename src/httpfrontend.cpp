@@ -64,15 +64,9 @@ bool HttpFrontend::listen(const QHostAddress &address, quint16 port)
         delete tcp;
         return false;
     }
-    m_server->bind(tcp);
-    m_tcp = tcp;
-    qCInfo(lcHttp).noquote() << QStringLiteral("listening on %1:%2").arg(address.toString()).arg(m_tcp->serverPort());
+    m_server->bind(tcp); // the server owns it from here on
+    qCInfo(lcHttp).noquote() << QStringLiteral("listening on %1:%2").arg(address.toString()).arg(tcp->serverPort());
     return true;
-}
-
-quint16 HttpFrontend::port() const
-{
-    return m_tcp ? m_tcp->serverPort() : 0;
 }
 
 void HttpFrontend::addRoutes()

@@ -9,7 +9,6 @@
 
 class GatewayStatus;
 class PanelController;
-class QTcpServer;
 
 // The HTTP routes of CONTRACT.md §4 on the gateway's QHttpServer, whose port
 // the WebSocket upgrade on /ws shares (WebSocketHub takes those sockets).
@@ -24,14 +23,12 @@ public:
     // Listens on our own QTcpServer: Qt 6.8 dropped QHttpServer::listen(), and
     // a taken port is then an error we can report.
     bool listen(const QHostAddress &address, quint16 port);
-    quint16 port() const;
     QString errorString() const { return m_error; }
 
 private:
     void addRoutes();
 
     QHttpServer *m_server;
-    QTcpServer *m_tcp = nullptr; // owned by m_server once bound
     PanelController *m_controller;
     const GatewayStatus *m_status;
     FileResponder m_staticFiles;

@@ -78,7 +78,6 @@ void WebSocketHub::onNewConnection()
             m_keepAliveTimer.start();
         qCInfo(lcWs).noquote() << "browser connected from" << peerOf(socket) << "-" << m_clients.size() << "connected";
         socket->sendTextMessage(QString::fromUtf8(QJsonDocument(m_greeting()).toJson(QJsonDocument::Compact)));
-        Q_EMIT clientCountChanged(clientCount());
     }
 }
 
@@ -156,7 +155,6 @@ void WebSocketHub::socketDisconnected(QWebSocket *socket)
     socket->deleteLater();
     if (m_clients.isEmpty())
         m_keepAliveTimer.stop();
-    Q_EMIT clientCountChanged(clientCount());
 }
 
 void WebSocketHub::checkAlive()

@@ -36,7 +36,6 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     void endedReceived(int id);
-    void clientCountChanged(int count);
 
 private:
     void onNewConnection();
