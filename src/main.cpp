@@ -1,13 +1,13 @@
-#include "gatewayconfig.h"
-#include "gatewaystatus.h"
-#include "httpfrontend.h"
-#include "logging.h"
-#include "medialibrary.h"
-#include "panelcontroller.h"
-#include "panellink.h"
-#include "systemdnotifier.h"
-#include "unixsignalwatcher.h"
-#include "websockethub.h"
+#include "system/gatewayconfig.h"
+#include "web/gatewaystatus.h"
+#include "web/httpfrontend.h"
+#include "system/logging.h"
+#include "media/medialibrary.h"
+#include "core/panelcontroller.h"
+#include "panel/panellink.h"
+#include "system/systemdnotifier.h"
+#include "system/unixsignalwatcher.h"
+#include "web/websockethub.h"
 
 #include <QCoreApplication>
 #include <QDir>

@@ -3,8 +3,8 @@
 // would ask, a raw socket where the request must reach the server exactly as
 // written (QUrl would tidy up `..` and escapes).
 
-#include "fileresponder.h"
-#include "httpcompat.h"
+#include "web/fileresponder.h"
+#include "web/httpcompat.h"
 
 #include <QCryptographicHash>
 #include <QDateTime>

@@ -1,4 +1,4 @@
-#include "gatewayconfig.h"
+#include "system/gatewayconfig.h"
 
 #include <QFile>
 #include <QProcess>

@@ -1,4 +1,4 @@
-#include "medialibrary.h"
+#include "media/medialibrary.h"
 
 #include <QDir>
 #include <QFile>

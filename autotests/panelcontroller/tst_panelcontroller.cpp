@@ -1,5 +1,5 @@
-#include "medialibrary.h"
-#include "panelcontroller.h"
+#include "media/medialibrary.h"
+#include "core/panelcontroller.h"
 
 #include <QFile>
 #include <QJsonArray>

@@ -1,5 +1,5 @@
-#include "linebuffer.h"
-#include "panelline.h"
+#include "panel/linebuffer.h"
+#include "panel/panelline.h"
 
 #include <QTest>
 

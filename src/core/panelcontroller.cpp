@@ -1,7 +1,7 @@
-#include "panelcontroller.h"
+#include "core/panelcontroller.h"
 
-#include "logging.h"
-#include "medialibrary.h"
+#include "system/logging.h"
+#include "media/medialibrary.h"
 
 namespace {
 QJsonObject message(const char *type)

@@ -1,6 +1,6 @@
-#include "unixsignalwatcher.h"
+#include "system/unixsignalwatcher.h"
 
-#include "logging.h"
+#include "system/logging.h"
 
 #include <csignal>
 #include <sys/socket.h>

@@ -1,4 +1,4 @@
-#include "panelline.h"
+#include "panel/panelline.h"
 
 #include <QByteArrayView>
 

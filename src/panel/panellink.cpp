@@ -1,7 +1,7 @@
-#include "panellink.h"
+#include "panel/panellink.h"
 
-#include "logging.h"
-#include "panelline.h"
+#include "system/logging.h"
+#include "panel/panelline.h"
 
 #include <QDir>
 #include <QMetaEnum>

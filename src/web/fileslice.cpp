@@ -1,4 +1,4 @@
-#include "fileslice.h"
+#include "web/fileslice.h"
 
 #include <QFile>
 

@@ -1,6 +1,6 @@
-#include "medialibrary.h"
+#include "media/medialibrary.h"
 
-#include "logging.h"
+#include "system/logging.h"
 
 #include <QDir>
 #include <QFileInfo>

@@ -1,4 +1,4 @@
-#include "lowdelaytcpserver.h"
+#include "web/lowdelaytcpserver.h"
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>

@@ -1,7 +1,7 @@
 #ifndef HTTPFRONTEND_H
 #define HTTPFRONTEND_H
 
-#include "fileresponder.h"
+#include "web/fileresponder.h"
 
 #include <QHostAddress>
 #include <QHttpServer>

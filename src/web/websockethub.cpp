@@ -1,6 +1,6 @@
-#include "websockethub.h"
+#include "web/websockethub.h"
 
-#include "logging.h"
+#include "system/logging.h"
 
 #include <QAbstractHttpServer>
 #include <QJsonDocument>

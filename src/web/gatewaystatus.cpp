@@ -1,9 +1,9 @@
-#include "gatewaystatus.h"
+#include "web/gatewaystatus.h"
 
-#include "medialibrary.h"
-#include "panelcontroller.h"
-#include "panellink.h"
-#include "websockethub.h"
+#include "media/medialibrary.h"
+#include "core/panelcontroller.h"
+#include "panel/panellink.h"
+#include "web/websockethub.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>

@@ -1,6 +1,6 @@
-#include "systemdnotifier.h"
+#include "system/systemdnotifier.h"
 
-#include "logging.h"
+#include "system/logging.h"
 
 #ifdef PANEL_HAVE_SYSTEMD
 #  include <systemd/sd-daemon.h>

@@ -1,7 +1,7 @@
-#include "fileresponder.h"
+#include "web/fileresponder.h"
 
-#include "fileslice.h"
-#include "logging.h"
+#include "web/fileslice.h"
+#include "system/logging.h"
 
 #include <QCryptographicHash>
 #include <QDateTime>

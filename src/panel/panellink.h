@@ -1,7 +1,7 @@
 #ifndef PANELLINK_H
 #define PANELLINK_H
 
-#include "linebuffer.h"
+#include "panel/linebuffer.h"
 
 #include <QObject>
 #include <QSerialPort>

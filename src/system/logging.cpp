@@ -1,4 +1,4 @@
-#include "logging.h"
+#include "system/logging.h"
 
 // Debug output is off by default: steady state stays quiet in the journal.
 Q_LOGGING_CATEGORY(lcApp, "panel.app", QtInfoMsg)

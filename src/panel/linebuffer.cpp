@@ -1,4 +1,4 @@
-#include "linebuffer.h"
+#include "panel/linebuffer.h"
 
 LineBuffer::LineBuffer(qsizetype maxLength)
     : m_maxLength(maxLength)

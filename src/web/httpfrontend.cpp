@@ -1,10 +1,10 @@
-#include "httpfrontend.h"
+#include "web/httpfrontend.h"
 
-#include "gatewaystatus.h"
-#include "httpcompat.h"
-#include "logging.h"
-#include "lowdelaytcpserver.h"
-#include "panelcontroller.h"
+#include "web/gatewaystatus.h"
+#include "web/httpcompat.h"
+#include "system/logging.h"
+#include "web/lowdelaytcpserver.h"
+#include "core/panelcontroller.h"
 
 #include <QHttpServerRequest>
 #include <QJsonDocument>
