@@ -110,7 +110,7 @@ bool BenchRunner::connectClients(GatewaySession &session, WsClientPool &pool, in
     // Ready = the state message arrived, so the gateway counts the client.
     const bool ok = EventWait::until(
         [&] { return pool.readyCount() + pool.failedCount() >= count || !session.isRunning(); },
-        qMax(10000, m_config.timeoutMs), {&pool, session.gateway()});
+        qMax(10000, m_config.timeoutMs), {&pool, &session});
     (*out)[QStringLiteral("connect_ms")] = MonoClock::nsToMs(MonoClock::nowNs() - t0);
     if (!ok || pool.failedCount() > 0 || pool.readyCount() < count) {
         problem(scenario,
@@ -194,7 +194,7 @@ QJsonObject BenchRunner::runLatency(const QString &name, int clients)
     load.start(pid);
 
     PtyPanel *panel = session.panel();
-    const QList<ProgressSource *> watched{panel, &pool, session.gateway()};
+    const QList<ProgressSource *> watched{panel, &pool, &session};
     LatencyStats ledset, playFirst, playLast, ledclr;
     int lostLedset = 0, lostPlay = 0, lostLedclr = 0, unexpected = 0, timeouts = 0;
     int inARow = 0;
@@ -333,7 +333,7 @@ QJsonObject BenchRunner::runBurst()
     if (!connectClients(session, pool, clients, name, &out))
         return out;
     PtyPanel *panel = session.panel();
-    const QList<ProgressSource *> watched{panel, &pool, session.gateway()};
+    const QList<ProgressSource *> watched{panel, &pool, &session};
 
     QVector<int> ids(n);
     for (int i = 0; i < n; ++i)
@@ -518,7 +518,7 @@ QJsonObject BenchRunner::runDownload()
     qint64 lastChange = MonoClock::nowNs();
     const auto finished = [&] { return dl.doneCount() >= clients || !session.isRunning(); };
     while (!finished()) {
-        EventWait::until(finished, 100, {&dl, session.gateway()});
+        EventWait::until(finished, 100, {&dl, &session});
         qint64 bytes = 0;
         for (const HttpDownloader::Result &r : dl.results())
             bytes += r.bodyBytes;

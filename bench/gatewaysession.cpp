@@ -3,9 +3,47 @@
 #include "eventwait.h"
 #include "httpprobe.h"
 
-GatewaySession::GatewaySession(QObject *parent)
-    : QObject(parent)
+namespace {
+
+QProcessEnvironment &childEnvironment()
 {
+    static QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    return environment;
+}
+
+struct Fill
+{
+    QString pty;
+    quint16 port = 0;
+    QString media;
+    int count = 0;
+    int firstId = 0;
+};
+
+QStringList expand(const QString &commandTemplate, const Fill &fill)
+{
+    QStringList args = QProcess::splitCommand(commandTemplate);
+    for (QString &a : args) {
+        a.replace(QLatin1String("{pty}"), fill.pty);
+        a.replace(QLatin1String("{port}"), QString::number(fill.port));
+        a.replace(QLatin1String("{media}"), fill.media);
+        a.replace(QLatin1String("{count}"), QString::number(fill.count));
+        a.replace(QLatin1String("{first}"), QString::number(fill.firstId));
+    }
+    return args;
+}
+
+} // namespace
+
+void GatewaySession::setChildEnvironment(const QProcessEnvironment &environment)
+{
+    childEnvironment() = environment;
+}
+
+GatewaySession::GatewaySession(QObject *parent)
+    : ProgressSource(parent)
+{
+    connect(&m_gateway, &GatewayProcess::finished, this, &GatewaySession::progress);
 }
 
 GatewaySession::~GatewaySession()
@@ -31,23 +69,31 @@ bool GatewaySession::start(const Options &options)
         m_error = QStringLiteral("no free TCP port");
         return false;
     }
-    GatewayProcess::Fill fill;
+    Fill fill;
     fill.pty = m_panel.slavePath();
     fill.port = m_port;
     fill.media = m_media.path();
     fill.count = options.mediaCount;
     fill.firstId = options.firstId;
-    const QString logPath = options.logPath.isEmpty()
-        ? m_logDir.filePath(QStringLiteral("gateway.log"))
-        : options.logPath;
-    if (!m_gateway.start(options.commandTemplate, fill, logPath, &m_error))
+    const QStringList command = expand(options.commandTemplate, fill);
+    if (command.isEmpty()) {
+        m_error = QStringLiteral("empty server command");
         return false;
+    }
+    m_gateway.setLogFile(options.logPath.isEmpty()
+                             ? m_logDir.filePath(QStringLiteral("gateway.log"))
+                             : options.logPath);
+    m_gateway.setEnvironment(childEnvironment());
+    if (!m_gateway.startCommand(command)) {
+        m_error = m_gateway.errorString();
+        return false;
+    }
 
     HttpProbe probe(m_port, QStringLiteral("/health"));
     probe.start();
     const bool healthy = EventWait::until(
         [&] { return probe.succeeded() || !m_gateway.isRunning(); }, options.healthTimeoutMs,
-        {&probe, &m_gateway});
+        {&probe, this});
     probe.stop();
     if (!healthy || !probe.succeeded()) {
         m_error = m_gateway.isRunning()

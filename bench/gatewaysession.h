@@ -1,16 +1,21 @@
-#pragma once
+#ifndef GATEWAYSESSION_H
+#define GATEWAYSESSION_H
 
 #include "gatewayprocess.h"
 #include "mediafolder.h"
+#include "progresssource.h"
 #include "ptypanel.h"
 
-#include <QObject>
+#include <QProcessEnvironment>
 #include <QTemporaryDir>
 #include <QUrl>
 
 // One gateway run: its media folder, the pty panel it talks to, the child
-// process and the port, up to the first 200 from /health.
-class GatewaySession : public QObject
+// process and the port, up to the first 200 from /health. The gateway is
+// started from a command template whose {pty}, {port}, {media}, {count} and
+// {first} placeholders are filled in after the template was split like a
+// shell does. progress() is emitted when the gateway exits.
+class GatewaySession : public ProgressSource
 {
     Q_OBJECT
 
@@ -27,6 +32,10 @@ public:
 
     explicit GatewaySession(QObject *parent = nullptr);
     ~GatewaySession() override;
+
+    // The environment every gateway gets: the one the bench was started
+    // with, before the bench changed its own.
+    static void setChildEnvironment(const QProcessEnvironment &environment);
 
     // Creates everything and waits until /health answers 200.
     bool start(const Options &options);
@@ -52,3 +61,5 @@ private:
     qint64 m_startupNs = -1;
     QString m_error;
 };
+
+#endif // GATEWAYSESSION_H

@@ -1,6 +1,7 @@
 #include "httpdownloader.h"
 
 #include "monoclock.h"
+#include "rawhttpclient.h"
 
 #include <QHostAddress>
 #include <QTcpSocket>
@@ -17,8 +18,7 @@ HttpDownloader::HttpDownloader(quint16 port, const QByteArray &path, int clients
 void HttpDownloader::start()
 {
     m_startNs = MonoClock::nowNs();
-    const QByteArray request = "GET " + m_path + " HTTP/1.1\r\nHost: 127.0.0.1:"
-        + QByteArray::number(m_port) + "\r\nConnection: close\r\n\r\n";
+    const QByteArray request = RawHttpClient(m_port).requestBytes("GET", m_path, "Connection: close\r\n");
     for (int i = 0; i < m_conns.size(); ++i) {
         auto *s = new QTcpSocket(this);
         m_conns[i].socket = s;
@@ -78,27 +78,20 @@ void HttpDownloader::onReadyRead(int i)
             continue;
         }
         c.head.append(buf, int(n));
-        const int end = c.head.indexOf("\r\n\r\n");
-        if (end < 0) {
+        RawHttpClient::Response head;
+        const qsizetype bodyStart = RawHttpClient::parseHead(c.head, &head);
+        if (bodyStart < 0) {
             if (c.head.size() > 64 * 1024)
                 finish(i, false, QStringLiteral("header too long"));
             continue;
         }
         Result &r = m_results[i];
-        const QList<QByteArray> lines = c.head.left(end).split('\n');
-        r.status = lines.value(0).split(' ').value(1).toInt();
-        for (const QByteArray &raw : lines.mid(1)) {
-            const QByteArray line = raw.trimmed();
-            const int colon = line.indexOf(':');
-            const QByteArray name = line.left(colon).trimmed().toLower();
-            const QByteArray value = line.mid(colon + 1).trimmed();
-            if (name == "content-length")
-                r.contentLength = value.toLongLong();
-            else if (name == "transfer-encoding" && value.toLower().contains("chunked"))
-                c.chunked = true;
-        }
+        r.status = head.status;
+        if (head.headers.contains("content-length"))
+            r.contentLength = head.header("content-length").toLongLong();
+        c.chunked = head.header("transfer-encoding").toLower().contains("chunked");
         c.inBody = true;
-        const QByteArray rest = c.head.mid(end + 4);
+        const QByteArray rest = c.head.mid(bodyStart);
         c.head.clear();
         if (!c.chunked && r.contentLength == 0)
             finish(i, true);

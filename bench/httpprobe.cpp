@@ -1,6 +1,7 @@
 #include "httpprobe.h"
 
 #include "monoclock.h"
+#include "rawhttpclient.h"
 
 #include <QHostAddress>
 #include <QTcpSocket>
@@ -9,8 +10,7 @@
 HttpProbe::HttpProbe(quint16 port, const QString &path, QObject *parent)
     : ProgressSource(parent)
     , m_port(port)
-    , m_request("GET " + path.toUtf8() + " HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(port)
-                + "\r\nConnection: close\r\n\r\n")
+    , m_request(RawHttpClient(port).requestBytes("GET", path.toUtf8(), "Connection: close\r\n"))
 {
     m_retryTimer = new QTimer(this);
     m_retryTimer->setSingleShot(true);
@@ -78,8 +78,7 @@ void HttpProbe::onReadyRead()
     if (eol < 0)
         return;
     const qint64 now = MonoClock::nowNs();
-    // "HTTP/1.1 200 OK"
-    m_lastStatus = m_buffer.left(eol).split(' ').value(1).toInt();
+    m_lastStatus = RawHttpClient::parseStatusLine(m_buffer.left(eol));
     if (m_lastStatus == 200) {
         m_okNs = now;
         stop();

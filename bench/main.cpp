@@ -1,7 +1,7 @@
 #include "benchconfig.h"
 #include "benchreport.h"
 #include "benchrunner.h"
-#include "gatewayprocess.h"
+#include "gatewaysession.h"
 
 #include <QCoreApplication>
 #include <QFile>
@@ -20,7 +20,7 @@ int main(int argc, char *argv[])
     if (!qEnvironmentVariableIsSet("QT_NO_GLIB"))
         qputenv("QT_NO_GLIB", "1");
     QCoreApplication app(argc, argv);
-    GatewayProcess::setChildEnvironment(childEnvironment);
+    GatewaySession::setChildEnvironment(childEnvironment);
     QCoreApplication::setApplicationName(QStringLiteral("panel-bench"));
     QCoreApplication::setApplicationVersion(QStringLiteral(PANEL_BENCH_VERSION));
     // A gateway that dies mid-write must not take the bench with it.

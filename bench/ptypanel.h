@@ -1,16 +1,17 @@
-#pragma once
+#ifndef PTYPANEL_H
+#define PTYPANEL_H
 
 #include "progresssource.h"
+#include "ptypair.h"
 
 #include <QByteArray>
 #include <QString>
 #include <QVector>
 
-class QSocketNotifier;
-
-// Plays the button panel: owns the master side of a pseudo-terminal whose
-// slave path is handed to the gateway as its serial port. Timestamps are
-// taken right before write() of a press and right after read() of a reply.
+// Plays the button panel on the master side of a pty pair whose slave path
+// is handed to the gateway as its serial port. Timestamps are taken right
+// before write() of a press and right after read() of a reply. progress()
+// is emitted when a LEDSET/LEDCLR line arrives or a burst finishes writing.
 class PtyPanel : public ProgressSource
 {
     Q_OBJECT
@@ -23,10 +24,9 @@ public:
     };
 
     explicit PtyPanel(QObject *parent = nullptr);
-    ~PtyPanel() override;
 
     bool open(QString *error);
-    QString slavePath() const { return m_slavePath; }
+    QString slavePath() const { return m_pty.slavePath(); }
 
     // Writes "PRESS NNN\n" now; returns the timestamp taken right before
     // write(), or -1 when the pty did not take the whole line.
@@ -43,22 +43,11 @@ public:
     void clearEvents() { m_events.clear(); }
     int otherLines() const { return m_otherLines; }
 
-Q_SIGNALS:
-    // A LEDSET/LEDCLR line arrived or a burst finished writing.
-
 private:
-    void onReadable();
-    void onWritable();
     void handleLine(const QByteArray &line, qint64 ns);
     void writeBurst();
-    void closeFds();
 
-    int m_master = -1;
-    int m_slave = -1;  // kept open so the master never sees a hang-up
-    QString m_slavePath;
-    QSocketNotifier *m_readNotifier = nullptr;
-    QSocketNotifier *m_writeNotifier = nullptr;
-    QByteArray m_pending;
+    PtyPair m_pty;
     QVector<LedEvent> m_events;
     int m_otherLines = 0;
 
@@ -67,3 +56,5 @@ private:
     int m_burstNext = 0;
     int m_burstOffset = 0;
 };
+
+#endif // PTYPANEL_H

@@ -1,18 +1,28 @@
 #include "rawhttpclient.h"
 
 #include <QDeadlineTimer>
+#include <QHostAddress>
 #include <QTcpSocket>
 
-namespace {
+QByteArray RawHttpClient::requestBytes(const QByteArray &method, const QByteArray &target,
+                                       const QByteArray &extraHeaders) const
+{
+    return method + ' ' + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(m_port)
+        + "\r\n" + extraHeaders + "\r\n";
+}
 
-// Parses the head once it is complete; returns the offset of the body or -1.
-qsizetype parseHead(const QByteArray &data, RawHttpClient::Response *response)
+int RawHttpClient::parseStatusLine(const QByteArray &line)
+{
+    return line.trimmed().split(' ').value(1).toInt();
+}
+
+qsizetype RawHttpClient::parseHead(const QByteArray &data, Response *response)
 {
     const qsizetype end = data.indexOf("\r\n\r\n");
     if (end < 0)
         return -1;
     const QList<QByteArray> lines = data.left(end).split('\n');
-    response->status = lines.value(0).trimmed().split(' ').value(1).toInt();
+    response->status = parseStatusLine(lines.value(0));
     for (qsizetype i = 1; i < lines.size(); ++i) {
         const qsizetype colon = lines.at(i).indexOf(':');
         if (colon > 0)
@@ -20,8 +30,6 @@ qsizetype parseHead(const QByteArray &data, RawHttpClient::Response *response)
     }
     return end + 4;
 }
-
-} // namespace
 
 RawHttpClient::Response RawHttpClient::get(const QByteArray &target, int timeoutMs) const
 {
@@ -37,7 +45,7 @@ RawHttpClient::Response RawHttpClient::request(const QByteArray &method, const Q
     socket.connectToHost(QHostAddress::LocalHost, m_port);
     if (!socket.waitForConnected(int(deadline.remainingTime())))
         return response;
-    socket.write(method + ' ' + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + extraHeaders + "\r\n");
+    socket.write(requestBytes(method, target, extraHeaders));
 
     // The server keeps the connection open: read the head, then Content-Length bytes.
     QByteArray data;

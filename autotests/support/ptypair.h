@@ -9,7 +9,8 @@
 class QSocketNotifier;
 
 // A pseudo-terminal standing in for the panel: the gateway opens the slave
-// side as its serial device, the test writes and reads the master side.
+// side by its path, as its serial device; the caller writes the master side
+// and gets back, line by line, what the gateway wrote.
 class PtyPair : public QObject
 {
     Q_OBJECT
@@ -23,9 +24,17 @@ public:
     QString slavePath() const { return m_slavePath; }
     QString errorString() const { return m_error; }
 
-    // Writes raw bytes to the master, as the panel firmware would.
+    // Writes all of `data` to the master, as the panel firmware would.
     bool write(const QByteArray &data);
+    // One write() that does not wait: the number of bytes the pty took, or
+    // -1 when it took none (full or gone).
+    qint64 writeSome(const char *data, qint64 size);
+    // While enabled, writable() is emitted whenever the master takes bytes again.
+    void setNotifyWritable(bool enabled);
 
+    // Received lines are queued for takeLine() unless this is turned off by a
+    // caller that handles lineReceived() itself.
+    void setQueueLines(bool queue) { m_queueLines = queue; }
     // Takes the next complete line the gateway wrote (without its LF),
     // waiting up to `timeoutMs`; false when none came.
     bool takeLine(QByteArray *line, int timeoutMs = 3000);
@@ -35,18 +44,25 @@ public:
     void close();
 
 Q_SIGNALS:
-    void lineReceived();
+    // A complete line without its LF (a CR is kept: the gateway must write
+    // bare LF lines); readNs is MonoClock right after the read() that
+    // completed it.
+    void lineReceived(const QByteArray &line, qint64 readNs);
+    void writable();
 
 private:
+    bool fail(const QString &error);
     void readMaster();
 
     int m_master = -1;
     int m_slave = -1; // kept open so the master never reads EIO before the gateway opens the slave
     QString m_slavePath;
     QString m_error;
-    QSocketNotifier *m_notifier = nullptr;
+    QSocketNotifier *m_readNotifier = nullptr;
+    QSocketNotifier *m_writeNotifier = nullptr;
     QByteArray m_partial;
     QByteArrayList m_lines;
+    bool m_queueLines = true;
 };
 
 #endif // PTYPAIR_H

@@ -1,17 +1,20 @@
 #include "gatewayprocess.h"
 
+#include "monoclock.h"
+#include "signalwait.h"
+
 #include <QDeadlineTimer>
 #include <QFile>
-#include <QSignalSpy>
+#include <QHostAddress>
 #include <QTcpServer>
 
 #include <unistd.h>
 
 GatewayProcess::GatewayProcess(QObject *parent) : QObject(parent)
 {
-    m_process.setProgram(QStringLiteral(PANEL_GATEWAY_BINARY));
     m_process.setProcessChannelMode(QProcess::SeparateChannels);
     m_process.setStandardOutputFile(QProcess::nullDevice());
+    m_process.setStandardInputFile(QProcess::nullDevice());
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     // Log lines must reach our pipe in the program's own format, not journald or a user's pattern.
     environment.insert(QStringLiteral("QT_FORCE_STDERR_LOGGING"), QStringLiteral("1"));
@@ -20,6 +23,7 @@ GatewayProcess::GatewayProcess(QObject *parent) : QObject(parent)
     environment.remove(QStringLiteral("NOTIFY_SOCKET"));
     m_process.setProcessEnvironment(environment);
     connect(&m_process, &QProcess::readyReadStandardError, this, &GatewayProcess::readLog);
+    connect(&m_process, &QProcess::finished, this, &GatewayProcess::finished);
 }
 
 GatewayProcess::~GatewayProcess()
@@ -33,6 +37,19 @@ quint16 GatewayProcess::freePort()
     if (!probe.listen(QHostAddress::LocalHost, 0))
         return 0;
     return probe.serverPort();
+}
+
+void GatewayProcess::setLogFile(const QString &path)
+{
+    m_logFile = path;
+    // A file, not a pipe: the child writes without us reading anything.
+    m_process.setProcessChannelMode(QProcess::MergedChannels);
+    m_process.setStandardOutputFile(path);
+}
+
+void GatewayProcess::setEnvironment(const QProcessEnvironment &environment)
+{
+    m_process.setProcessEnvironment(environment);
 }
 
 bool GatewayProcess::start(const QStringList &arguments, const QString &configFile)
@@ -52,21 +69,41 @@ bool GatewayProcess::start(const QStringList &arguments, const QString &configFi
 bool GatewayProcess::startOnce(const QStringList &arguments, const QString &configFile)
 {
     stop();
-    m_log.clear();
-    m_partial.clear();
     m_port = freePort();
-    m_process.setArguments(QStringList { QStringLiteral("--http-host"), QStringLiteral("127.0.0.1"),
-                                         QStringLiteral("--http-port"), QString::number(m_port),
-                                         QStringLiteral("--config"), configFile }
-                           + arguments);
-    m_process.start();
-    if (!m_process.waitForStarted(5000)) {
-        m_error = QStringLiteral("cannot start %1: %2").arg(m_process.program(), m_process.errorString());
+    if (!run(QStringLiteral(PANEL_GATEWAY_BINARY),
+             QStringList { QStringLiteral("--http-host"), QStringLiteral("127.0.0.1"),
+                           QStringLiteral("--http-port"), QString::number(m_port),
+                           QStringLiteral("--config"), configFile }
+                 + arguments))
         return false;
-    }
     const QString listening = QStringLiteral("panel.http: listening on 127.0.0.1:%1").arg(m_port);
     if (waitForLog(listening, 0, 10000) < 0) {
         m_error = QStringLiteral("no '%1' line; log:\n%2").arg(listening, m_log.join(QLatin1Char('\n')));
+        return false;
+    }
+    return true;
+}
+
+bool GatewayProcess::startCommand(const QStringList &command)
+{
+    stop();
+    if (command.isEmpty()) {
+        m_error = QStringLiteral("empty command");
+        return false;
+    }
+    return run(command.first(), command.mid(1));
+}
+
+bool GatewayProcess::run(const QString &program, const QStringList &arguments)
+{
+    m_log.clear();
+    m_partial.clear();
+    m_process.setProgram(program);
+    m_process.setArguments(arguments);
+    m_startNs = MonoClock::nowNs();
+    m_process.start();
+    if (!m_process.waitForStarted(5000)) {
+        m_error = QStringLiteral("cannot start %1: %2").arg(program, m_process.errorString());
         return false;
     }
     return true;
@@ -79,14 +116,27 @@ void GatewayProcess::stop()
     m_process.terminate();
     if (!m_process.waitForFinished(5000)) {
         m_process.kill();
-        m_process.waitForFinished(2000);
+        m_process.waitForFinished(3000);
     }
+}
+
+QString GatewayProcess::commandLine() const
+{
+    return (QStringList(m_process.program()) + m_process.arguments()).join(QLatin1Char(' '));
+}
+
+QString GatewayProcess::exitDescription() const
+{
+    if (m_process.state() != QProcess::NotRunning)
+        return QStringLiteral("running");
+    if (m_process.exitStatus() == QProcess::CrashExit)
+        return QStringLiteral("crashed");
+    return QStringLiteral("exited with status %1").arg(m_process.exitCode());
 }
 
 int GatewayProcess::waitForLog(const QString &text, int from, int timeoutMs)
 {
     const QDeadlineTimer deadline(timeoutMs);
-    QSignalSpy spy(this, &GatewayProcess::logged);
     for (;;) {
         for (int i = from; i < m_log.size(); ++i) {
             if (m_log.at(i).contains(text))
@@ -94,7 +144,8 @@ int GatewayProcess::waitForLog(const QString &text, int from, int timeoutMs)
         }
         from = qMax(from, int(m_log.size()));
         const qint64 left = deadline.remainingTime();
-        if (left <= 0 || m_process.state() == QProcess::NotRunning || !spy.wait(int(left)))
+        if (left <= 0 || m_process.state() == QProcess::NotRunning
+            || !SignalWait::wait(this, &GatewayProcess::logged, int(left)))
             break;
     }
     readLog();
@@ -113,6 +164,22 @@ int GatewayProcess::countLog(const QString &text, int from) const
             ++count;
     }
     return count;
+}
+
+QString GatewayProcess::logTail(int lines) const
+{
+    if (m_logFile.isEmpty())
+        return m_log.mid(qMax(0, int(m_log.size()) - lines)).join(QLatin1Char('\n'));
+    QFile file(m_logFile);
+    if (!file.open(QIODevice::ReadOnly))
+        return QString();
+    const QList<QByteArray> all = file.readAll().split('\n');
+    QStringList tail;
+    for (int i = qMax(0, int(all.size()) - lines - 1); i < all.size(); ++i) {
+        if (!all.at(i).isEmpty())
+            tail << QString::fromLocal8Bit(all.at(i));
+    }
+    return tail.join(QLatin1Char('\n'));
 }
 
 double GatewayProcess::cpuSeconds() const
