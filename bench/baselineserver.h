@@ -1,4 +1,5 @@
-#pragma once
+#ifndef BASELINESERVER_H
+#define BASELINESERVER_H
 
 #include <QList>
 #include <QObject>
@@ -37,3 +38,5 @@ private:
     std::atomic<qint64> m_broadcastNs{-1};
     std::atomic<qint64> m_endedNs{-1};
 };
+
+#endif // BASELINESERVER_H

@@ -1,4 +1,5 @@
-#pragma once
+#ifndef BENCHCONFIG_H
+#define BENCHCONFIG_H
 
 #include <QJsonObject>
 #include <QString>
@@ -37,3 +38,5 @@ public:
     int repeat = 1;
     bool quick = false;
 };
+
+#endif // BENCHCONFIG_H

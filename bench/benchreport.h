@@ -1,4 +1,5 @@
-#pragma once
+#ifndef BENCHREPORT_H
+#define BENCHREPORT_H
 
 #include "benchconfig.h"
 
@@ -32,3 +33,5 @@ private:
     QStringList m_problems;
     QJsonObject m_median;
 };
+
+#endif // BENCHREPORT_H

@@ -1,4 +1,5 @@
-#pragma once
+#ifndef BENCHRUNNER_H
+#define BENCHRUNNER_H
 
 #include "benchconfig.h"
 
@@ -41,3 +42,5 @@ private:
     QStringList m_problems;
     int m_sessions = 0;
 };
+
+#endif // BENCHRUNNER_H

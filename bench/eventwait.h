@@ -1,4 +1,5 @@
-#pragma once
+#ifndef EVENTWAIT_H
+#define EVENTWAIT_H
 
 #include <QList>
 #include <QObject>
@@ -30,3 +31,5 @@ private:
     std::function<bool()> m_done;
     QObject *m_loop;
 };
+
+#endif // EVENTWAIT_H

@@ -1,4 +1,5 @@
-#pragma once
+#ifndef HTTPDOWNLOADER_H
+#define HTTPDOWNLOADER_H
 
 #include "progresssource.h"
 
@@ -34,8 +35,6 @@ public:
     qint64 startNs() const { return m_startNs; }
     qint64 endNs() const { return m_endNs; }
 
-Q_SIGNALS:
-
 private:
     struct Conn
     {
@@ -59,3 +58,5 @@ private:
     qint64 m_startNs = 0;
     qint64 m_endNs = 0;
 };
+
+#endif // HTTPDOWNLOADER_H

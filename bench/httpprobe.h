@@ -1,4 +1,5 @@
-#pragma once
+#ifndef HTTPPROBE_H
+#define HTTPPROBE_H
 
 #include "progresssource.h"
 
@@ -26,8 +27,6 @@ public:
     int attempts() const { return m_attempts; }
     int lastStatus() const { return m_lastStatus; }
 
-Q_SIGNALS:
-
 private:
     void attempt();
     void retry();
@@ -44,3 +43,5 @@ private:
     int m_lastStatus = 0;
     bool m_running = false;
 };
+
+#endif // HTTPPROBE_H

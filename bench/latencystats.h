@@ -1,4 +1,5 @@
-#pragma once
+#ifndef LATENCYSTATS_H
+#define LATENCYSTATS_H
 
 #include <QJsonObject>
 #include <QVector>
@@ -24,3 +25,5 @@ private:
     mutable QVector<qint64> m_samples;
     mutable bool m_sorted = true;
 };
+
+#endif // LATENCYSTATS_H

@@ -1,4 +1,5 @@
-#pragma once
+#ifndef LOADMONITOR_H
+#define LOADMONITOR_H
 
 #include <QJsonObject>
 #include <QtGlobal>
@@ -31,3 +32,5 @@ private:
     qint64 m_pid = -1;
     Snapshot m_start;
 };
+
+#endif // LOADMONITOR_H

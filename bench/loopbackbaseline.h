@@ -1,4 +1,5 @@
-#pragma once
+#ifndef LOOPBACKBASELINE_H
+#define LOOPBACKBASELINE_H
 
 #include "progresssource.h"
 
@@ -20,6 +21,6 @@ public:
     // (send -> play at the first and last client) and times a client's
     // ended until the server has read it.
     QJsonObject runWebSocket(int clients, int iterations, int intervalMs, int timeoutMs);
-
-Q_SIGNALS:
 };
+
+#endif // LOOPBACKBASELINE_H

@@ -1,4 +1,5 @@
-#pragma once
+#ifndef MEDIAFOLDER_H
+#define MEDIAFOLDER_H
 
 #include <QString>
 #include <QTemporaryDir>
@@ -18,3 +19,5 @@ private:
     QTemporaryDir m_dir;
     QString m_error;
 };
+
+#endif // MEDIAFOLDER_H

@@ -1,4 +1,5 @@
-#pragma once
+#ifndef PROCSTATS_H
+#define PROCSTATS_H
 
 #include <QByteArray>
 #include <QList>
@@ -31,3 +32,5 @@ private:
     // The contents of /proc/<pid>/task/<tid>/<file> for every thread.
     static QList<QByteArray> readPerThread(qint64 pid, const QString &file);
 };
+
+#endif // PROCSTATS_H

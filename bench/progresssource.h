@@ -1,4 +1,5 @@
-#pragma once
+#ifndef PROGRESSSOURCE_H
+#define PROGRESSSOURCE_H
 
 #include <QObject>
 
@@ -14,3 +15,5 @@ public:
 Q_SIGNALS:
     void progress();
 };
+
+#endif // PROGRESSSOURCE_H

@@ -1,4 +1,5 @@
-#pragma once
+#ifndef SEQUENCECHECK_H
+#define SEQUENCECHECK_H
 
 #include <QVector>
 
@@ -25,3 +26,5 @@ private:
     int m_unexpected = 0;
     QVector<int> m_matches;
 };
+
+#endif // SEQUENCECHECK_H

@@ -1,4 +1,5 @@
-#pragma once
+#ifndef WSCLIENTPOOL_H
+#define WSCLIENTPOOL_H
 
 #include "progresssource.h"
 
@@ -49,8 +50,6 @@ public:
     static QStringView typeOf(QStringView msg);
     static int idOf(QStringView msg);
 
-Q_SIGNALS:
-
 private:
     struct Client
     {
@@ -72,3 +71,5 @@ private:
     qint64 m_playTotal = 0;
     qint64 m_playTarget = -1;
 };
+
+#endif // WSCLIENTPOOL_H
