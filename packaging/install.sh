@@ -14,6 +14,8 @@
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=tools/common.sh
+. "$repo/tools/common.sh"
 build="$repo/build"
 start=1
 user=selection-panel
@@ -37,17 +39,7 @@ log() { printf 'install: %s\n' "$*"; }
 
 # 1. The program; built first when there is no build yet.
 if [ ! -x "$build/selection-panel" ]; then
-    packages=(cmake ninja-build g++ pkg-config libsystemd-dev
-              qt6-base-dev qt6-serialport-dev qt6-websockets-dev qt6-httpserver-dev)
-    missing=()
-    for p in "${packages[@]}"; do
-        [ "$(dpkg-query -W -f '${db:Status-Status}' "$p" 2>/dev/null)" = installed ] || missing+=("$p")
-    done
-    if [ ${#missing[@]} -gt 0 ]; then
-        log "installing ${missing[*]}"
-        apt-get update -q
-        apt-get install -y -q --no-install-recommends "${missing[@]}"
-    fi
+    install_missing "${build_packages[@]}"
     log "building in $build"
     cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
         -DCMAKE_INSTALL_PREFIX=/usr

@@ -9,11 +9,14 @@
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=tools/common.sh
+. "$repo/tools/common.sh"
 count=10
 first=0
 out="$repo/media"
 
 usage() { sed -n '5,6p' "$0" | sed 's/^# \{0,1\}//'; }
+log() { echo "make-demo-media: $*"; }
 
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -38,11 +41,7 @@ command -v ffmpeg >/dev/null || missing+=(ffmpeg)
 command -v fc-match >/dev/null || missing+=(fontconfig)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf ] || missing+=(fonts-dejavu-core)
 if [ ${#missing[@]} -gt 0 ]; then
-    sudo=""
-    [ "$(id -u)" -eq 0 ] || sudo="sudo"
-    echo "make-demo-media: installing ${missing[*]}"
-    $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q
-    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+    install_missing "${missing[@]}"
 fi
 
 font=$(fc-match -f '%{file}' 'DejaVu Sans:bold' 2>/dev/null || true)

@@ -11,12 +11,14 @@
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=tools/common.sh
+. "$repo/tools/common.sh"
 root=${QT68_ROOT:-$repo/build/trixie-root}
 suite=${QT68_SUITE:-trixie}
 clean=0
 
-packages=(cmake g++ ninja-build pkg-config libsystemd-dev
-          qt6-base-dev qt6-serialport-dev qt6-websockets-dev qt6-httpserver-dev)
+# What CI builds with on the host, under the same names in trixie.
+packages=("${ci_build_packages[@]}")
 
 for arg in "$@"; do
     case "$arg" in
@@ -127,11 +129,7 @@ unmount_stale
 
 # 1. The base system, made once.
 if [ ! -e "$root/.debootstrap-complete" ]; then
-    if ! command -v debootstrap >/dev/null; then
-        log "installing debootstrap"
-        apt-get update -q
-        apt-get install -y -q --no-install-recommends debootstrap
-    fi
+    command -v debootstrap >/dev/null || install_missing debootstrap
     rm -rf --one-file-system "$root"
     mkdir -p "$root"
     mirror=$(host_mirror)

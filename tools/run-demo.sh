@@ -10,36 +10,13 @@
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=tools/common.sh
+. "$repo/tools/common.sh"
 build="$repo/build"
-packages=(cmake ninja-build g++ pkg-config libsystemd-dev
-          qt6-base-dev qt6-serialport-dev qt6-websockets-dev qt6-httpserver-dev)
 
 log() { printf '\n=== run-demo: %s\n' "$*"; }
 
-as_root() {
-    if [ "$(id -u)" -eq 0 ]; then
-        "$@"
-    elif command -v sudo >/dev/null; then
-        sudo "$@"
-    else
-        echo "run-demo: need root or sudo to run: $*" >&2
-        exit 1
-    fi
-}
-
-installed() {
-    [ "$(dpkg-query -W -f '${db:Status-Status}' "$1" 2>/dev/null)" = installed ]
-}
-
-missing=()
-for p in "${packages[@]}"; do
-    installed "$p" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-    log "installing ${missing[*]}"
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
-fi
+install_missing "${build_packages[@]}"
 
 if [ ! -s "$repo/media/000.jpg" ]; then
     log "making the demo media"

@@ -8,6 +8,8 @@
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=tools/common.sh
+. "$repo/tools/common.sh"
 build="$repo/build"
 host_only=0
 
@@ -44,44 +46,19 @@ summary() {
     if [ "$failed" -eq 0 ]; then echo "run-tests: all stages passed"; else echo "run-tests: FAILED"; fi
 }
 
-as_root() {
-    if [ "$(id -u)" -eq 0 ]; then
-        "$@"
-    elif command -v sudo >/dev/null; then
-        sudo --preserve-env=DEBIAN_FRONTEND "$@"
-    else
-        echo "run-tests: need root or sudo to run: $*" >&2
-        return 1
-    fi
-}
-
-installed() {
-    [ "$(dpkg-query -W -f '${db:Status-Status}' "$1" 2>/dev/null)" = installed ]
-}
-
 # --- 1. packages --------------------------------------------------------
 banner "packages"
-packages=(cmake ninja-build g++ pkg-config libsystemd-dev
-          qt6-base-dev qt6-serialport-dev qt6-websockets-dev qt6-httpserver-dev
-          socat chromium ca-certificates)
+packages=("${test_packages[@]}")
 [ "$host_only" -eq 1 ] || packages+=(debootstrap)
 # Node may come from elsewhere (e.g. NodeSource, which bundles npm).
 command -v node >/dev/null || packages+=(nodejs)
 command -v npm >/dev/null || packages+=(npm)
-missing=()
-for p in "${packages[@]}"; do
-    installed "$p" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-    echo "installing ${missing[*]}"
-    if ! { as_root apt-get update -q &&
-           as_root apt-get install -y -q --no-install-recommends "${missing[@]}"; }; then
-        finish "packages" 1
-        summary
-        exit 1
-    fi
-else
+if [ -z "$(missing_packages "${packages[@]}")" ]; then
     echo "all present"
+elif ! install_missing "${packages[@]}"; then
+    finish "packages" 1
+    summary
+    exit 1
 fi
 finish "packages" 0
 

@@ -1,0 +1,69 @@
+# shellcheck shell=bash
+# Shared by the setup scripts in tools/ and packaging/, which source it by a
+# path relative to themselves:
+#   repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+#   . "$repo/tools/common.sh"
+# It holds the Debian package lists and these helpers:
+#   as_root CMD...          runs CMD as root, through sudo when not root
+#   installed PKG           true when the Debian package PKG is installed
+#   missing_packages PKG... prints those of PKG... that are not installed
+#   install_missing PKG...  installs those of PKG... that are not installed
+# Messages go through the sourcing script's log() when it has one.
+
+# What building the gateway with CMake needs; the names are the same on
+# bookworm (Qt 6.4) and trixie (Qt 6.8).
+build_packages=(cmake ninja-build g++ pkg-config libsystemd-dev
+                qt6-base-dev qt6-serialport-dev qt6-websockets-dev qt6-httpserver-dev)
+# CI also builds selection-panel.pro, with qmake.
+ci_build_packages=("${build_packages[@]}" qmake6)
+# The tests on top: the browser test drives Chromium against a socat pty.
+# shellcheck disable=SC2034 # used by run-tests.sh
+test_packages=("${ci_build_packages[@]}" socat chromium ca-certificates)
+
+# The sourcing script's name, for messages: run-tests, install, ...
+common_script=$(basename "$0" .sh)
+apt_updated=0
+
+common_say() {
+    if declare -F log >/dev/null; then
+        log "$*"
+    else
+        printf '%s\n' "$*"
+    fi
+}
+
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then
+        "$@"
+    elif command -v sudo >/dev/null; then
+        sudo --preserve-env=DEBIAN_FRONTEND "$@"
+    else
+        echo "$common_script: need root or sudo to run: $*" >&2
+        return 1
+    fi
+}
+
+installed() {
+    [ "$(dpkg-query -W -f '${db:Status-Status}' "$1" 2>/dev/null)" = installed ]
+}
+
+missing_packages() {
+    local p
+    for p in "$@"; do
+        installed "$p" || printf '%s\n' "$p"
+    done
+}
+
+# apt-get runs without questions unless the caller set DEBIAN_FRONTEND
+# otherwise, and updates its lists once per run of the sourcing script.
+install_missing() {
+    local missing=() frontend="DEBIAN_FRONTEND=${DEBIAN_FRONTEND:-noninteractive}"
+    mapfile -t missing < <(missing_packages "$@")
+    [ ${#missing[@]} -gt 0 ] || return 0
+    common_say "installing ${missing[*]}"
+    if [ "$apt_updated" -eq 0 ]; then
+        as_root env "$frontend" apt-get update -q || return 1
+        apt_updated=1
+    fi
+    as_root env "$frontend" apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
