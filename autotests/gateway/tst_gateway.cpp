@@ -22,7 +22,7 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-constexpr int mediaCount = 50; // so that 42, the seed's example, is a valid ID
+constexpr int mediaCount = 50; // so that 42, the docs' example, is a valid ID
 const QByteArray secretText = "not for visitors\n";
 // A complete WebSocket handshake request's headers (RFC 6455 §4.1).
 const QByteArray upgradeHeaders = "Upgrade: websocket\r\nConnection: Upgrade\r\n"
@@ -43,7 +43,7 @@ bool writeFile(const QString &path, const QByteArray &content)
 
 } // namespace
 
-// The built selection-panel program end to end (CONTRACT.md): a pty is its
+// The built selection-panel program end to end (docs/): a pty is its
 // panel, WebSocket and raw HTTP clients are its browsers and operators.
 class TestGateway : public QObject
 {
@@ -54,7 +54,7 @@ private Q_SLOTS:
     void cleanup();
 
     // Panel and browsers together
-    void seedFlow();
+    void pressFlow();
     void serialPieces_data();
     void serialPieces();
     void serialNoise_data();
@@ -268,7 +268,7 @@ std::unique_ptr<WsClient> TestGateway::connectBrowser()
 
 // ---------------------------------------------------------------------------
 
-void TestGateway::seedFlow()
+void TestGateway::pressFlow()
 {
     QVERIFY2(launch(), qPrintable(m_launchError));
     WsClient first, second;
@@ -577,7 +577,9 @@ void TestGateway::httpRoutes_data()
     QTest::addColumn<QByteArray>("body");        // a part of it
 
     QTest::newRow("dashboard") << QByteArray("/") << 200 << QByteArray("text/html") << QByteArray("<html");
-    QTest::newRow("app.js") << QByteArray("/static/app.js") << 200 << QByteArray("javascript") << QByteArray("WebSocket");
+    QTest::newRow("app.js") << QByteArray("/static/app.js") << 200 << QByteArray("javascript") << QByteArray("import ");
+    QTest::newRow("connection.js") << QByteArray("/static/connection.js") << 200 << QByteArray("javascript")
+                                   << QByteArray("new WebSocket");
     QTest::newRow("styles.css") << QByteArray("/static/styles.css") << 200 << QByteArray("text/css") << QByteArray("{");
     QTest::newRow("image") << QByteArray("/media/000.jpg") << 200 << QByteArray("image/jpeg") << QByteArray("tiny000");
     QTest::newRow("audio") << QByteArray("/media/042.mp3") << 200 << QByteArray("audio/mpeg") << QByteArray("tiny042");
