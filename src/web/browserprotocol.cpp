@@ -14,29 +14,32 @@ QJsonObject typed(QLatin1StringView type)
 
 // IDs are at most three digits on the panel; anything far beyond is not an ID.
 constexpr double maxId = 999999;
+
+// What `state` and `media` both say about the media folder.
+void insertMedia(QJsonObject &message, const GatewaySnapshot &snapshot)
+{
+    message.insert(QStringLiteral("first_id"), snapshot.firstId);
+    message.insert(QStringLiteral("media_count"), snapshot.mediaCount);
+    message.insert(QStringLiteral("media_complete"), snapshot.mediaComplete);
+    message.insert(QStringLiteral("items"), snapshot.items);
+}
 } // namespace
 
 QJsonObject state(const GatewaySnapshot &snapshot)
 {
     QJsonObject message = typed(QLatin1StringView("state"));
     message.insert(QStringLiteral("current"), snapshot.current ? QJsonValue(*snapshot.current) : QJsonValue());
-    message.insert(QStringLiteral("first_id"), snapshot.firstId);
-    message.insert(QStringLiteral("media_count"), snapshot.mediaCount);
     message.insert(QStringLiteral("version"), snapshot.version);
     message.insert(QStringLiteral("serial_connected"), snapshot.panelConnected);
     message.insert(QStringLiteral("serial_enabled"), snapshot.panelEnabled);
-    message.insert(QStringLiteral("media_complete"), snapshot.mediaComplete);
-    message.insert(QStringLiteral("items"), snapshot.items);
+    insertMedia(message, snapshot);
     return message;
 }
 
 QJsonObject media(const GatewaySnapshot &snapshot)
 {
     QJsonObject message = typed(QLatin1StringView("media"));
-    message.insert(QStringLiteral("first_id"), snapshot.firstId);
-    message.insert(QStringLiteral("media_count"), snapshot.mediaCount);
-    message.insert(QStringLiteral("media_complete"), snapshot.mediaComplete);
-    message.insert(QStringLiteral("items"), snapshot.items);
+    insertMedia(message, snapshot);
     return message;
 }
 
