@@ -1,12 +1,13 @@
-#include "system/gatewayconfig.h"
-#include "web/gatewaystatus.h"
-#include "web/httpfrontend.h"
-#include "system/logging.h"
-#include "media/medialibrary.h"
 #include "core/panelcontroller.h"
+#include "media/medialibrary.h"
 #include "panel/panellink.h"
+#include "system/gatewayconfig.h"
+#include "system/logging.h"
 #include "system/systemdnotifier.h"
 #include "system/unixsignalwatcher.h"
+#include "web/browserchannel.h"
+#include "web/gatewaystatus.h"
+#include "web/httpfrontend.h"
 #include "web/websockethub.h"
 
 #include <QCoreApplication>
@@ -63,25 +64,32 @@ int main(int argc, char *argv[])
                                                                            : QStringLiteral(", config ") + config.configFile);
 
     MediaLibrary media(config.mediaDir, config.firstId, config.mediaCount);
-    PanelController controller(&media, QCoreApplication::applicationVersion());
+    PanelController controller(&media);
     PanelLink link(config.serialPort, config.baudRate);
-    controller.setPanelExpected(link.isEnabled());
-    QHttpServer httpServer;
-    WebSocketHub hub(&httpServer, [&controller] { return controller.stateMessage(); });
+    WebSocketHub hub;
     GatewayStatus status(config.mode, controller, link, hub, media);
+    BrowserChannel browsers(&status, &media, &hub);
+    QHttpServer httpServer;
     HttpFrontend http(&httpServer, &controller, &status, media.folder());
     SystemdNotifier systemd;
     UnixSignalWatcher signalWatcher;
 
-    // Panel → controller → panel and browsers, in the order of CONTRACT.md §2.
+    // A press: panel → controller → panel and browsers (docs/architecture.md).
     QObject::connect(&link, &PanelLink::pressed, &controller, &PanelController::press);
-    QObject::connect(&link, &PanelLink::ready, &controller, &PanelController::panelReady);
-    QObject::connect(&link, &PanelLink::connectedChanged, &controller, &PanelController::setPanelConnected);
     QObject::connect(&controller, &PanelController::ledSetRequested, &link, &PanelLink::setLed);
     QObject::connect(&controller, &PanelController::ledClearRequested, &link, &PanelLink::clearLeds);
-    QObject::connect(&controller, &PanelController::broadcastRequested, &hub, &WebSocketHub::broadcast);
+    QObject::connect(&controller, &PanelController::playbackStarted, &browsers, &BrowserChannel::playbackStarted);
+    QObject::connect(&controller, &PanelController::playbackStopped, &browsers, &BrowserChannel::playbackStopped);
     QObject::connect(&hub, &WebSocketHub::endedReceived, &controller, &PanelController::ended);
-    QObject::connect(&media, &MediaLibrary::changed, &controller, &PanelController::mediaChanged);
+
+    // The panel's and the media folder's own news.
+    QObject::connect(&link, &PanelLink::ready, &controller, &PanelController::panelReady);
+    QObject::connect(&link, &PanelLink::connectedChanged, &browsers, &BrowserChannel::panelConnectionChanged);
+    QObject::connect(&media, &MediaLibrary::changed, &browsers, &BrowserChannel::mediaChanged);
+
+    // Browsers: the upgrade on /ws, then a greeting with the current state.
+    QObject::connect(&http, &HttpFrontend::webSocketRequested, &hub, &WebSocketHub::handleUpgrade);
+    QObject::connect(&hub, &WebSocketHub::clientConnected, &browsers, &BrowserChannel::greet);
 
     QObject::connect(&signalWatcher, &UnixSignalWatcher::terminationRequested, &app, [&](int signalNumber) {
         qCInfo(lcApp) << "stopping on signal" << signalNumber;

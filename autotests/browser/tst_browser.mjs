@@ -164,6 +164,8 @@ let context = null;
 let page = null;
 let port = 0;
 const sentFrames = []; // what the page sent over its WebSockets
+const pageErrors = []; // uncaught exceptions and rejections in any page
+const staticRequests = []; // every /static/ request: { path, status, type } or { path, failure }
 
 async function startPanelLink() {
     const panelPath = path.join(tmpDir, 'panel');
@@ -201,6 +203,32 @@ async function startGateway(serialPath, media = mediaDir) {
             return false;
         }
     }, 15_000, 50);
+}
+
+// Logs a page's console and records what the checks below need.
+function watchPage(watched, consoleLogName) {
+    const consoleLog = fs.createWriteStream(path.join(artifactsDir, consoleLogName));
+    watched.on('console', (message) => consoleLog.write(`${message.type()}: ${message.text()}\n`));
+    watched.on('pageerror', (error) => {
+        pageErrors.push(String(error));
+        consoleLog.write(`pageerror: ${error.stack || error}\n`);
+    });
+    const isStatic = (request) => new URL(request.url()).pathname.startsWith('/static/');
+    watched.on('response', (response) => {
+        if (isStatic(response.request()))
+            staticRequests.push({ path: new URL(response.url()).pathname, status: response.status(),
+                type: response.headers()['content-type'] ?? '' });
+    });
+    watched.on('requestfailed', (request) => {
+        if (isStatic(request))
+            staticRequests.push({ path: new URL(request.url()).pathname, failure: request.failure()?.errorText });
+    });
+}
+
+// The dashboard's scripts as the gateway ships them (resources.qrc).
+function shippedScripts() {
+    const qrc = fs.readFileSync(path.join(HERE, '..', '..', 'resources.qrc'), 'utf8');
+    return [...qrc.matchAll(/<file>(static\/[^<]+\.js)<\/file>/g)].map((m) => `/${m[1]}`).sort();
 }
 
 function endedIds() {
@@ -331,9 +359,7 @@ test('dashboard in headless Chromium', async (t) => {
                 .map((m) => m.dataset.url || m.currentSrc);
         });
         page = context.pages()[0] || await context.newPage();
-        const consoleLog = fs.createWriteStream(path.join(artifactsDir, 'browser-console.log'));
-        page.on('console', (message) => consoleLog.write(`${message.type()}: ${message.text()}\n`));
-        page.on('pageerror', (error) => consoleLog.write(`pageerror: ${error.stack || error}\n`));
+        watchPage(page, 'browser-console.log');
         page.on('websocket', (socket) => socket.on('framesent', (frame) => {
             try { sentFrames.push(JSON.parse(frame.payload)); } catch { /* not JSON */ }
         }));
@@ -350,6 +376,18 @@ test('dashboard in headless Chromium', async (t) => {
         // The range comes from the gateway's `state`, not from the page.
         assert.match(await page.textContent('#idle-range'), /000\D+009/);
         await shot('browser-idle.png');
+
+        // Every module the gateway ships was loaded, as JavaScript, and nothing under /static/ failed.
+        const scripts = shippedScripts();
+        assert.ok(scripts.includes('/static/app.js'), `resources.qrc lists ${scripts}`);
+        const loadedScripts = staticRequests.filter((r) => r.path.endsWith('.js'));
+        assert.deepEqual([...new Set(loadedScripts.map((r) => r.path))].sort(), scripts);
+        for (const request of staticRequests) {
+            assert.equal(request.status, 200, `${request.path}: ${JSON.stringify(request)}`);
+            if (request.path.endsWith('.js'))
+                assert.match(request.type, /^text\/javascript\b/, `${request.path} served as "${request.type}"`);
+        }
+        assert.deepEqual(pageErrors, [], 'no uncaught script errors');
     });
 
     let ledSet2 = -1;
@@ -522,6 +560,7 @@ test('dashboard in headless Chromium', async (t) => {
                 '--disable-background-networking', '--disable-component-update', '--disable-sync'],
         });
         page = context.pages()[0] || await context.newPage();
+        watchPage(page, 'browser-console-2.log');
         await page.goto(`http://127.0.0.1:${port}/`);
         await page.locator('#unlock-button').waitFor({ state: 'visible', timeout: 10_000 });
         assert.equal(await page.locator('#unlock-button').count(), 1);
@@ -531,5 +570,6 @@ test('dashboard in headless Chromium', async (t) => {
         await page.locator('#unlock').waitFor({ state: 'hidden', timeout: 5000 });
         await waitForBody('preload', 'done', 20_000);
         assert.equal(await body('sound'), 'unlocked');
+        assert.deepEqual(pageErrors, [], 'no uncaught script errors in the whole run');
     });
 });

@@ -8,6 +8,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSignalSpy>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -21,8 +22,11 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-constexpr int mediaCount = 50; // so that 42, the seed's example, is a valid ID
+constexpr int mediaCount = 50; // so that 42, the docs' example, is a valid ID
 const QByteArray secretText = "not for visitors\n";
+// A complete WebSocket handshake request's headers (RFC 6455 §4.1).
+const QByteArray upgradeHeaders = "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                                  "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n";
 
 QJsonObject message(const QString &type, const QJsonObject &fields = {})
 {
@@ -39,7 +43,7 @@ bool writeFile(const QString &path, const QByteArray &content)
 
 } // namespace
 
-// The built selection-panel program end to end (CONTRACT.md): a pty is its
+// The built selection-panel program end to end (docs/): a pty is its
 // panel, WebSocket and raw HTTP clients are its browsers and operators.
 class TestGateway : public QObject
 {
@@ -50,7 +54,7 @@ private Q_SLOTS:
     void cleanup();
 
     // Panel and browsers together
-    void seedFlow();
+    void pressFlow();
     void serialPieces_data();
     void serialPieces();
     void serialNoise_data();
@@ -87,6 +91,8 @@ private Q_SLOTS:
     void wsMessageSize();
     void wsWrongPath_data();
     void wsWrongPath();
+    void wsUpgradeAfterKeepAlive_data();
+    void wsUpgradeAfterKeepAlive();
 
     void stopsOnSignal_data();
     void stopsOnSignal();
@@ -148,6 +154,9 @@ void TestGateway::initTestCase()
 
 void TestGateway::cleanup()
 {
+    // Qt's own warnings (a socket used after it closed, say) mean a bug here.
+    if (m_gateway)
+        QVERIFY2(m_gateway->countLog(u"QIODevice::"_s) == 0, qPrintable(m_gateway->logLines().join(u'\n')));
     m_gateway.reset();
     m_pty.reset();
     m_takenPtys.clear();
@@ -259,7 +268,7 @@ std::unique_ptr<WsClient> TestGateway::connectBrowser()
 
 // ---------------------------------------------------------------------------
 
-void TestGateway::seedFlow()
+void TestGateway::pressFlow()
 {
     QVERIFY2(launch(), qPrintable(m_launchError));
     WsClient first, second;
@@ -568,7 +577,9 @@ void TestGateway::httpRoutes_data()
     QTest::addColumn<QByteArray>("body");        // a part of it
 
     QTest::newRow("dashboard") << QByteArray("/") << 200 << QByteArray("text/html") << QByteArray("<html");
-    QTest::newRow("app.js") << QByteArray("/static/app.js") << 200 << QByteArray("javascript") << QByteArray("WebSocket");
+    QTest::newRow("app.js") << QByteArray("/static/app.js") << 200 << QByteArray("javascript") << QByteArray("import ");
+    QTest::newRow("connection.js") << QByteArray("/static/connection.js") << 200 << QByteArray("javascript")
+                                   << QByteArray("new WebSocket");
     QTest::newRow("styles.css") << QByteArray("/static/styles.css") << 200 << QByteArray("text/css") << QByteArray("{");
     QTest::newRow("image") << QByteArray("/media/000.jpg") << 200 << QByteArray("image/jpeg") << QByteArray("tiny000");
     QTest::newRow("audio") << QByteArray("/media/042.mp3") << 200 << QByteArray("audio/mpeg") << QByteArray("tiny042");
@@ -921,6 +932,8 @@ void TestGateway::wsWrongPath_data()
     QTest::newRow("status") << u"/status"_s;
     QTest::newRow("asset") << u"/static/app.js"_s;
     QTest::newRow("test press") << u"/test/play/3"_s;
+    QTest::newRow("no route") << u"/nothing/here"_s;
+    QTest::newRow("ws with a dot segment") << u"/ws/../status"_s;
 }
 
 void TestGateway::wsWrongPath()
@@ -928,11 +941,18 @@ void TestGateway::wsWrongPath()
     QFETCH(QString, path);
     QVERIFY2(launch(), qPrintable(m_launchError));
 
+    // Refused in plain HTTP before any 101, whatever route the path has.
+    const RawHttpClient::Response refused = http().request("GET", path.toUtf8(), upgradeHeaders);
+    QCOMPARE(refused.status, 404);
+    QCOMPARE(refused.header("connection").toLower(), QByteArray("close"));
+    QVERIFY(m_gateway->waitForLog(u"refused WebSocket upgrade on "_s + path) >= 0);
+
+    // A WebSocket client never gets a working connection there either.
     WsClient stray;
-    stray.open(m_gateway->port(), path); // may or may not complete the handshake
+    stray.open(m_gateway->port(), path);
     QVERIFY(stray.waitForDisconnected());
-    // Never a working connection: no greeting came before it ended.
     QVERIFY(stray.pending().isEmpty());
+
     // A route that does something must not have done it for the upgrade.
     const QJsonObject after = status();
     QVERIFY(after.value("current_button"_L1).isNull());
@@ -943,6 +963,36 @@ void TestGateway::wsWrongPath()
     auto browser = connectBrowser();
     QVERIFY(browser);
     QVERIFY(browser->roundTrip());
+}
+
+// An upgrade as the second request of a kept-alive connection is not
+// upgraded either, on any path.
+void TestGateway::wsUpgradeAfterKeepAlive_data()
+{
+    QTest::addColumn<QByteArray>("path");
+    QTest::newRow("ws") << QByteArray("/ws");
+    QTest::newRow("status") << QByteArray("/status");
+    QTest::newRow("root") << QByteArray("/");
+}
+
+void TestGateway::wsUpgradeAfterKeepAlive()
+{
+    QFETCH(QByteArray, path);
+    QVERIFY2(launch(), qPrintable(m_launchError));
+
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, m_gateway->port());
+    QVERIFY(socket.waitForConnected(3000));
+    socket.write("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    QTRY_VERIFY(socket.bytesAvailable() > 0 && socket.peek(1 << 16).contains("\r\n\r\n"));
+    const QByteArray first = socket.readAll();
+    QVERIFY2(first.startsWith("HTTP/1.1 200"), first.constData());
+
+    socket.write("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + upgradeHeaders + "\r\n");
+    QTRY_COMPARE_WITH_TIMEOUT(socket.state(), QAbstractSocket::UnconnectedState, 5000);
+    const QByteArray rest = socket.readAll();
+    QVERIFY2(!rest.contains("101 Switching"), rest.constData());
+    QCOMPARE(status().value("ws_clients"_L1).toInt(-1), 0);
 }
 
 // ---------------------------------------------------------------------------

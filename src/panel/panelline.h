@@ -3,7 +3,7 @@
 
 #include <QByteArray>
 
-// One line from the panel firmware, classified (esp32-protocol.md).
+// One line from the panel firmware, classified (docs/serial-protocol.md).
 // Only a well-formed `PRESS NNN` is ever a press: boot noise from the ESP32
 // ROM and debug output contain digits too.
 class PanelLine

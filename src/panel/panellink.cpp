@@ -1,7 +1,7 @@
 #include "panel/panellink.h"
 
-#include "system/logging.h"
 #include "panel/panelline.h"
+#include "system/logging.h"
 
 #include <QDir>
 #include <QMetaEnum>
@@ -97,6 +97,7 @@ void PanelLink::tryOpen()
     m_lines.clear();
     qCInfo(lcSerial).noquote() << "panel connected on" << device;
     Q_EMIT connectedChanged(true);
+    Q_EMIT ready(); // whatever its LEDs show now, it is not ours
 }
 
 void PanelLink::onReadyRead()

@@ -9,7 +9,7 @@
 
 // The serial link to the panel: opens the device, reassembles and classifies
 // lines, writes LED commands, and reopens the device after an outage.
-// QSerialPort does not report an unplugged device on Linux (qt-notes.md), so
+// QSerialPort does not report an unplugged device on Linux (docs/qt-versions.md), so
 // a slow health check asks the tty driver itself.
 class PanelLink : public QObject
 {
@@ -39,6 +39,8 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     void pressed(int id);
+    // The panel's LEDs are unknown: the port just opened, or the firmware
+    // rebooted (READY). Whoever owns the LED state should send it again.
     void ready();
     void connectedChanged(bool connected);
 

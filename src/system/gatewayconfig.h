@@ -5,8 +5,9 @@
 #include <QString>
 #include <QStringList>
 
-// The gateway's settings (CONTRACT.md §5): command line over config file over
-// built-in defaults. Parsing never exits; main() decides what an error costs.
+// The gateway's settings (README.md, "Configuration"): command line over
+// config file over built-in defaults. Parsing never exits; main() decides what
+// an error costs.
 class GatewayConfig
 {
 public:

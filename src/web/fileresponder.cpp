@@ -1,7 +1,7 @@
 #include "web/fileresponder.h"
 
-#include "web/fileslice.h"
 #include "system/logging.h"
+#include "web/fileslice.h"
 
 #include <QCryptographicHash>
 #include <QDateTime>

@@ -1,12 +1,18 @@
 #include "web/gatewaystatus.h"
 
-#include "media/medialibrary.h"
 #include "core/panelcontroller.h"
+#include "media/medialibrary.h"
 #include "panel/panellink.h"
 #include "web/websockethub.h"
 
 #include <QCoreApplication>
-#include <QJsonArray>
+
+namespace {
+QJsonValue orNull(const QString &text)
+{
+    return text.isEmpty() ? QJsonValue() : QJsonValue(text);
+}
+} // namespace
 
 GatewayStatus::GatewayStatus(const QString &mode, const PanelController &controller, const PanelLink &link,
                              const WebSocketHub &hub, const MediaLibrary &media)
@@ -15,42 +21,72 @@ GatewayStatus::GatewayStatus(const QString &mode, const PanelController &control
     m_uptime.start();
 }
 
+GatewaySnapshot GatewayStatus::snapshot() const
+{
+    GatewaySnapshot s;
+    s.version = QCoreApplication::applicationVersion();
+    s.mode = m_mode;
+    s.current = m_controller.current();
+    s.firstId = m_media.firstId();
+    s.mediaCount = m_media.count();
+    s.panelEnabled = m_link.isEnabled();
+    s.panelConnected = m_link.isConnected();
+    s.panelPort = m_link.isEnabled() ? m_link.portName() : QString();
+    s.panelFirmware = m_link.firmware();
+    s.mediaDir = m_media.folder();
+    s.mediaComplete = m_media.isComplete();
+    s.missingFiles = m_media.missingFiles();
+    s.items = m_media.items();
+    s.browsers = m_hub.clientCount();
+    s.rejectedPresses = m_controller.rejectedPresses();
+    s.rejectedMessages = m_hub.rejectedMessages();
+    s.droppedSerialLines = quint64(m_link.droppedLines());
+    s.uptimeS = m_uptime.elapsed() / 1000;
+    return s;
+}
+
 QJsonObject GatewayStatus::status() const
 {
-    const std::optional<int> current = m_controller.current();
-    const QStringList missing = m_media.missingFiles();
+    const GatewaySnapshot s = snapshot();
     return {
-        { QStringLiteral("version"), QCoreApplication::applicationVersion() },
-        { QStringLiteral("mode"), m_mode },
-        { QStringLiteral("num_media"), m_media.count() },
-        { QStringLiteral("first_id"), m_media.firstId() },
-        { QStringLiteral("current_button"), current ? QJsonValue(*current) : QJsonValue() },
-        { QStringLiteral("ws_clients"), m_hub.clientCount() },
-        { QStringLiteral("serial_connected"), m_link.isConnected() },
-        { QStringLiteral("serial_port"), m_link.isEnabled() ? QJsonValue(m_link.portName()) : QJsonValue() },
-        { QStringLiteral("serial_firmware"), m_link.firmware().isEmpty() ? QJsonValue() : QJsonValue(m_link.firmware()) },
-        { QStringLiteral("media_dir"), m_media.folder() },
-        { QStringLiteral("media_complete"), m_media.isComplete() },
-        { QStringLiteral("media_missing"), int(missing.size()) },
-        { QStringLiteral("missing_files"), QJsonArray::fromStringList(missing.mid(0, 10)) },
-        { QStringLiteral("rejected_presses"), qint64(m_controller.rejectedPresses()) },
-        { QStringLiteral("rejected_ws_messages"), qint64(m_hub.rejectedMessages()) },
-        { QStringLiteral("dropped_serial_lines"), qint64(m_link.droppedLines()) },
-        { QStringLiteral("uptime_s"), m_uptime.elapsed() / 1000 },
+        { QStringLiteral("version"), s.version },
+        { QStringLiteral("mode"), s.mode },
+        { QStringLiteral("num_media"), s.mediaCount },
+        { QStringLiteral("first_id"), s.firstId },
+        { QStringLiteral("current_button"), s.current ? QJsonValue(*s.current) : QJsonValue() },
+        { QStringLiteral("ws_clients"), s.browsers },
+        { QStringLiteral("serial_connected"), s.panelConnected },
+        // Null without a panel configured, but "" while `auto` finds none.
+        { QStringLiteral("serial_port"), s.panelEnabled ? QJsonValue(s.panelPort) : QJsonValue() },
+        { QStringLiteral("serial_firmware"), orNull(s.panelFirmware) },
+        { QStringLiteral("media_dir"), s.mediaDir },
+        { QStringLiteral("media_complete"), s.mediaComplete },
+        { QStringLiteral("media_missing"), int(s.missingFiles.size()) },
+        { QStringLiteral("missing_files"), QJsonArray::fromStringList(s.missingFiles.mid(0, 10)) },
+        { QStringLiteral("rejected_presses"), qint64(s.rejectedPresses) },
+        { QStringLiteral("rejected_ws_messages"), qint64(s.rejectedMessages) },
+        { QStringLiteral("dropped_serial_lines"), qint64(s.droppedSerialLines) },
+        { QStringLiteral("uptime_s"), s.uptimeS },
     };
+}
+
+bool GatewayStatus::isHealthy(const GatewaySnapshot &snapshot)
+{
+    // Without a panel configured (--serial-port none) the serial link cannot fail.
+    return snapshot.mediaComplete && (snapshot.panelConnected || !snapshot.panelEnabled);
 }
 
 bool GatewayStatus::isHealthy() const
 {
-    // Without a panel configured (--serial-port none) the serial link cannot fail.
-    return m_media.isComplete() && (m_link.isConnected() || !m_link.isEnabled());
+    return isHealthy(snapshot());
 }
 
 QJsonObject GatewayStatus::health() const
 {
+    const GatewaySnapshot s = snapshot();
     return {
-        { QStringLiteral("status"), isHealthy() ? QStringLiteral("healthy") : QStringLiteral("degraded") },
-        { QStringLiteral("serial"), m_link.isConnected() },
-        { QStringLiteral("media_complete"), m_media.isComplete() },
+        { QStringLiteral("status"), isHealthy(s) ? QStringLiteral("healthy") : QStringLiteral("degraded") },
+        { QStringLiteral("serial"), s.panelConnected },
+        { QStringLiteral("media_complete"), s.mediaComplete },
     };
 }

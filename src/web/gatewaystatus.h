@@ -1,6 +1,8 @@
 #ifndef GATEWAYSTATUS_H
 #define GATEWAYSTATUS_H
 
+#include "core/gatewaysnapshot.h"
+
 #include <QElapsedTimer>
 #include <QJsonObject>
 #include <QString>
@@ -10,19 +12,23 @@ class PanelController;
 class PanelLink;
 class WebSocketHub;
 
-// What /status and /health report (CONTRACT.md §4), read from the objects
-// that own each piece of state.
+// Gathers the facts of the whole gateway from the objects that own them into
+// one GatewaySnapshot, and writes /status and /health from it (docs/http.md).
 class GatewayStatus
 {
 public:
     GatewayStatus(const QString &mode, const PanelController &controller, const PanelLink &link,
                   const WebSocketHub &hub, const MediaLibrary &media);
 
+    GatewaySnapshot snapshot() const;
+
     QJsonObject status() const;
     QJsonObject health() const;
     bool isHealthy() const;
 
 private:
+    static bool isHealthy(const GatewaySnapshot &snapshot);
+
     QString m_mode;
     const PanelController &m_controller;
     const PanelLink &m_link;

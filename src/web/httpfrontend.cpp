@@ -1,10 +1,10 @@
 #include "web/httpfrontend.h"
 
+#include "core/panelcontroller.h"
+#include "system/logging.h"
+#include "web/connectiongate.h"
 #include "web/gatewaystatus.h"
 #include "web/httpcompat.h"
-#include "system/logging.h"
-#include "web/lowdelaytcpserver.h"
-#include "core/panelcontroller.h"
 
 #include <QHttpServerRequest>
 #include <QJsonDocument>
@@ -12,14 +12,6 @@
 namespace {
 
 const QByteArray textPlain = QByteArrayLiteral("text/plain; charset=utf-8");
-
-// Qt 6.4 runs the matching route for a WebSocket upgrade and then hands the
-// socket to the WebSocket server: a route must write nothing for it.
-// (From 6.8 on upgrades never reach the routes.)
-bool isUpgrade(const QHttpServerRequest &request)
-{
-    return request.value(QByteArrayLiteral("upgrade")).compare("websocket", Qt::CaseInsensitive) == 0;
-}
 
 bool isGetOrPost(const QHttpServerRequest &request)
 {
@@ -58,12 +50,13 @@ HttpFrontend::HttpFrontend(QHttpServer *server, PanelController *controller, con
 
 bool HttpFrontend::listen(const QHostAddress &address, quint16 port)
 {
-    auto *tcp = new LowDelayTcpServer(m_server);
+    auto *tcp = new ConnectionGate(QStringLiteral("/ws"), m_server);
     if (!tcp->listen(address, port)) {
         m_error = QStringLiteral("cannot listen on %1:%2: %3").arg(address.toString()).arg(port).arg(tcp->errorString());
         delete tcp;
         return false;
     }
+    connect(tcp, &ConnectionGate::webSocketRequested, this, &HttpFrontend::webSocketRequested);
     m_server->bind(tcp); // the server owns it from here on
     qCInfo(lcHttp).noquote() << QStringLiteral("listening on %1:%2").arg(address.toString()).arg(tcp->serverPort());
     return true;
@@ -72,26 +65,20 @@ bool HttpFrontend::listen(const QHostAddress &address, quint16 port)
 void HttpFrontend::addRoutes()
 {
     m_server->route("/", [this](const QHttpServerRequest &request, HttpResponder responder) {
-        if (!isUpgrade(request))
-            m_staticFiles.respondFile(request, responder, QStringLiteral("index.html"));
+        m_staticFiles.respondFile(request, responder, QStringLiteral("index.html"));
     });
     m_server->route("/static/<arg>", [this](const QString &, const QHttpServerRequest &request, HttpResponder responder) {
-        if (!isUpgrade(request))
-            m_staticFiles.respond(request, responder, u"/static/");
+        m_staticFiles.respond(request, responder, u"/static/");
     });
     m_server->route("/media/<arg>", [this](const QString &, const QHttpServerRequest &request, HttpResponder responder) {
-        if (!isUpgrade(request))
-            m_mediaFiles.respond(request, responder, u"/media/");
+        m_mediaFiles.respond(request, responder, u"/media/");
     });
-    // The upgrade itself is taken over by WebSocketHub; a plain GET learns what to do.
+    // Upgrades are ConnectionGate's; a plain GET learns what to do.
     m_server->route("/ws", [](const QHttpServerRequest &request, HttpResponder responder) {
-        if (!isUpgrade(request))
-            reply(request, responder, "WebSocket endpoint: connect with a WebSocket client\n", textPlain,
+        reply(request, responder, "WebSocket endpoint: connect with a WebSocket client\n", textPlain,
                   QHttpServerResponder::StatusCode::UpgradeRequired);
     });
     m_server->route("/test/play/<arg>", [this](const QString &arg, const QHttpServerRequest &request, HttpResponder responder) {
-        if (isUpgrade(request))
-            return;
         if (!isGetOrPost(request))
             return reply(request, responder, "ERROR: use GET or POST\n", textPlain,
                          QHttpServerResponder::StatusCode::MethodNotAllowed);
@@ -105,8 +92,6 @@ void HttpFrontend::addRoutes()
         reply(request, responder, QStringLiteral("OK: play %1\n").arg(id).toUtf8(), textPlain);
     });
     m_server->route("/test/stop", [this](const QHttpServerRequest &request, HttpResponder responder) {
-        if (isUpgrade(request))
-            return;
         if (!isGetOrPost(request))
             return reply(request, responder, "ERROR: use GET or POST\n", textPlain,
                          QHttpServerResponder::StatusCode::MethodNotAllowed);
@@ -114,14 +99,13 @@ void HttpFrontend::addRoutes()
         reply(request, responder, "OK: stopped\n", textPlain);
     });
     m_server->route("/status", [this](const QHttpServerRequest &request, HttpResponder responder) {
-        if (!isUpgrade(request))
-            replyJson(request, responder, m_status->status());
+        replyJson(request, responder, m_status->status());
     });
     m_server->route("/health", [this](const QHttpServerRequest &request, HttpResponder responder) {
-        if (!isUpgrade(request))
-            replyJson(request, responder, m_status->health(),
-                      m_status->isHealthy() ? QHttpServerResponder::StatusCode::Ok
-                                            : QHttpServerResponder::StatusCode::ServiceUnavailable);
+        const QJsonObject health = m_status->health();
+        const bool healthy = health.value(QLatin1String("status")) == QLatin1String("healthy");
+        replyJson(request, responder, health,
+                  healthy ? QHttpServerResponder::StatusCode::Ok : QHttpServerResponder::StatusCode::ServiceUnavailable);
     });
 
     const auto notFound = [](const QHttpServerRequest &request, HttpResponder responder) {

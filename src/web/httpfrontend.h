@@ -8,10 +8,12 @@
 #include <QObject>
 
 class GatewayStatus;
+class QTcpSocket;
 class PanelController;
 
-// The HTTP routes of CONTRACT.md §4 on the gateway's QHttpServer, whose port
-// the WebSocket upgrade on /ws shares (WebSocketHub takes those sockets).
+// The HTTP routes (docs/http.md) on the gateway's QHttpServer. Its port is
+// shared with /ws: ConnectionGate sorts out the WebSocket upgrades before the
+// routes see a request, and they leave through webSocketRequested().
 class HttpFrontend : public QObject
 {
     Q_OBJECT
@@ -24,6 +26,9 @@ public:
     // a taken port is then an error we can report.
     bool listen(const QHostAddress &address, quint16 port);
     QString errorString() const { return m_error; }
+
+Q_SIGNALS:
+    void webSocketRequested(QTcpSocket *socket);
 
 private:
     void addRoutes();

@@ -1,18 +1,12 @@
 #include "web/websockethub.h"
 
 #include "system/logging.h"
+#include "web/browserprotocol.h"
 
-#include <QAbstractHttpServer>
-#include <QJsonDocument>
+#include <QTcpSocket>
 #include <QWebSocket>
 
-#if QT_VERSION >= QT_VERSION_CHECK(6, 8, 0)
-#  include <QHttpServerRequest>
-#  include <QHttpServerWebSocketUpgradeResponse>
-#endif
-
 namespace {
-const QString wsPath = QStringLiteral("/ws");
 // Browsers answer pings by themselves; one that stays silent for two rounds
 // is gone (a tablet that lost Wi-Fi) and would otherwise be kept for ever.
 constexpr int keepAliveMs = 30000;
@@ -25,19 +19,11 @@ QString peerOf(const QWebSocket *socket)
 }
 } // namespace
 
-WebSocketHub::WebSocketHub(QAbstractHttpServer *server, Greeting greeting, QObject *parent)
-    : QObject(parent), m_server(server), m_greeting(std::move(greeting))
+WebSocketHub::WebSocketHub(QObject *parent)
+    : QObject(parent), m_server(QStringLiteral("selection-panel"), QWebSocketServer::NonSecureMode)
 {
     m_clock.start();
-#if QT_VERSION >= QT_VERSION_CHECK(6, 8, 0)
-    // From 6.8 on upgrades bypass the routes: only /ws may become a WebSocket.
-    server->addWebSocketUpgradeVerifier(this, [](const QHttpServerRequest &request) {
-        if (request.url().path() == wsPath)
-            return QHttpServerWebSocketUpgradeResponse::accept();
-        return QHttpServerWebSocketUpgradeResponse::deny();
-    });
-#endif
-    connect(server, &QAbstractHttpServer::newWebSocketConnection, this, &WebSocketHub::onNewConnection);
+    connect(&m_server, &QWebSocketServer::newConnection, this, &WebSocketHub::onNewConnection);
     m_keepAliveTimer.setInterval(keepAliveMs);
     connect(&m_keepAliveTimer, &QTimer::timeout, this, &WebSocketHub::checkAlive);
 }
@@ -49,41 +35,44 @@ WebSocketHub::~WebSocketHub()
         it.key()->disconnect(this);
 }
 
+void WebSocketHub::handleUpgrade(QTcpSocket *socket)
+{
+    m_server.handleConnection(socket);
+}
+
 void WebSocketHub::onNewConnection()
 {
-    while (m_server->hasPendingWebSocketConnections()) {
-        QWebSocket *socket = m_server->nextPendingWebSocketConnection().release();
+    while (m_server.hasPendingConnections()) {
+        QWebSocket *socket = m_server.nextPendingConnection();
         socket->setParent(this);
-        // Qt 6.4 upgrades on any path that has a route: refuse all but /ws here.
-        if (socket->requestUrl().path() != wsPath) {
-            qCWarning(lcWs).noquote() << "refused WebSocket on" << socket->requestUrl().path() << "from"
-                                      << peerOf(socket);
-            connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
-            socket->close(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("use /ws"));
-            continue;
-        }
         // Over the limit Qt closes the connection with 1009.
         socket->setMaxAllowedIncomingMessageSize(MaxMessageSize);
         socket->setMaxAllowedIncomingFrameSize(MaxMessageSize);
         connect(socket, &QWebSocket::textMessageReceived, this,
                 [this, socket](const QString &text) { onTextMessage(socket, text); });
-        connect(socket, &QWebSocket::binaryMessageReceived, this,
-                [this, socket](const QByteArray &) { onBinaryMessage(socket); });
-        connect(socket, &QWebSocket::pong, this,
-                [this, socket](quint64, const QByteArray &) { touch(socket); });
+        connect(socket, &QWebSocket::binaryMessageReceived, this, [this, socket](const QByteArray &) {
+            touch(socket);
+            reject(socket, "binary frame");
+        });
+        connect(socket, &QWebSocket::pong, this, [this, socket](quint64, const QByteArray &) { touch(socket); });
         connect(socket, &QWebSocket::disconnected, this, [this, socket] { socketDisconnected(socket); });
 
         m_clients.insert(socket, m_clock.elapsed());
         if (!m_keepAliveTimer.isActive())
             m_keepAliveTimer.start();
         qCInfo(lcWs).noquote() << "browser connected from" << peerOf(socket) << "-" << m_clients.size() << "connected";
-        socket->sendTextMessage(QString::fromUtf8(QJsonDocument(m_greeting()).toJson(QJsonDocument::Compact)));
+        Q_EMIT clientConnected(socket);
     }
 }
 
-void WebSocketHub::broadcast(const QJsonObject &message)
+void WebSocketHub::send(QWebSocket *client, const QString &text)
 {
-    const QString text = QString::fromUtf8(QJsonDocument(message).toJson(QJsonDocument::Compact));
+    if (m_clients.contains(client))
+        client->sendTextMessage(text);
+}
+
+void WebSocketHub::broadcast(const QString &text)
+{
     QList<QWebSocket *> stuck;
     for (auto it = m_clients.cbegin(); it != m_clients.cend(); ++it) {
         QWebSocket *socket = it.key();
@@ -112,31 +101,18 @@ void WebSocketHub::touch(QWebSocket *socket)
 void WebSocketHub::onTextMessage(QWebSocket *socket, const QString &text)
 {
     touch(socket);
-    QJsonParseError error;
-    const QJsonDocument document = QJsonDocument::fromJson(text.toUtf8(), &error);
-    if (error.error != QJsonParseError::NoError)
-        return reject(socket, "not valid JSON");
-    if (!document.isObject())
-        return reject(socket, "not a JSON object");
-    const QJsonObject message = document.object();
-    const QString type = message.value(QLatin1String("type")).toString();
-    if (type == QLatin1String("ended")) {
-        const QJsonValue id = message.value(QLatin1String("id"));
-        const double number = id.toDouble(-1);
-        if (!id.isDouble() || number < 0 || number > 999999 || number != double(int(number)))
-            return reject(socket, "ended without an integer id");
-        Q_EMIT endedReceived(int(number));
-    } else if (type == QLatin1String("ping")) {
-        socket->sendTextMessage(QStringLiteral("{\"type\":\"pong\"}"));
-    } else {
-        reject(socket, "unknown type");
+    const BrowserProtocol::Incoming message = BrowserProtocol::parse(text.toUtf8());
+    switch (message.kind) {
+    case BrowserProtocol::Incoming::Kind::Ended:
+        Q_EMIT endedReceived(message.id);
+        break;
+    case BrowserProtocol::Incoming::Kind::Ping:
+        socket->sendTextMessage(BrowserProtocol::encode(BrowserProtocol::pong()));
+        break;
+    case BrowserProtocol::Incoming::Kind::Invalid:
+        reject(socket, message.reason);
+        break;
     }
-}
-
-void WebSocketHub::onBinaryMessage(QWebSocket *socket)
-{
-    touch(socket);
-    reject(socket, "binary frame");
 }
 
 void WebSocketHub::reject(QWebSocket *socket, const char *reason)

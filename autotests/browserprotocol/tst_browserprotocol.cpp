@@ -1,0 +1,277 @@
+#include "core/gatewaysnapshot.h"
+#include "core/panelcontroller.h"
+#include "media/medialibrary.h"
+#include "panel/panellink.h"
+#include "web/browserprotocol.h"
+#include "web/gatewaystatus.h"
+#include "web/websockethub.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QTemporaryDir>
+#include <QTest>
+
+using Kind = BrowserProtocol::Incoming::Kind;
+Q_DECLARE_METATYPE(Kind)
+
+namespace {
+QJsonObject item(int id)
+{
+    const QString base = MediaLibrary::baseName(id);
+    return { { QStringLiteral("id"), id },
+             { QStringLiteral("image"), QStringLiteral("/media/%1.jpg?v=1").arg(base) },
+             { QStringLiteral("audio"), QStringLiteral("/media/%1.mp3?v=2").arg(base) },
+             { QStringLiteral("video"), QJsonValue() } };
+}
+
+GatewaySnapshot snapshotOf(int firstId, int count, std::optional<int> current)
+{
+    GatewaySnapshot s;
+    s.version = QStringLiteral("1.2.3");
+    s.current = current;
+    s.firstId = firstId;
+    s.mediaCount = count;
+    s.panelEnabled = true;
+    s.panelConnected = true;
+    s.mediaComplete = true;
+    for (int id = firstId; id < firstId + count; ++id)
+        s.items.append(item(id));
+    return s;
+}
+
+// What a browser receives: the frame's text read back as JSON.
+QJsonObject received(const QJsonObject &message)
+{
+    return QJsonDocument::fromJson(BrowserProtocol::encode(message).toUtf8()).object();
+}
+} // namespace
+
+class tst_BrowserProtocol : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void parse_data();
+    void parse();
+    void state_data();
+    void state();
+    void media();
+    void play_data();
+    void play();
+    void simpleMessages_data();
+    void simpleMessages();
+    void encodeIsCompact();
+    void stateAndStatusAgree_data();
+    void stateAndStatusAgree();
+};
+
+void tst_BrowserProtocol::parse_data()
+{
+    QTest::addColumn<QByteArray>("text");
+    QTest::addColumn<Kind>("kind");
+    QTest::addColumn<int>("id");
+
+    QTest::newRow("ended") << QByteArray(R"({"type":"ended","id":42})") << Kind::Ended << 42;
+    QTest::newRow("ended 0") << QByteArray(R"({"type":"ended","id":0})") << Kind::Ended << 0;
+    QTest::newRow("ended, fields in any order") << QByteArray(R"({"id":7,"type":"ended"})") << Kind::Ended << 7;
+    QTest::newRow("ended, extra fields") << QByteArray(R"({"type":"ended","id":7,"at":123.5})") << Kind::Ended << 7;
+    QTest::newRow("ended 999999") << QByteArray(R"({"type":"ended","id":999999})") << Kind::Ended << 999999;
+    QTest::newRow("ping") << QByteArray(R"({"type":"ping"})") << Kind::Ping << -1;
+    QTest::newRow("ended, id as string") << QByteArray(R"({"type":"ended","id":"3"})") << Kind::Invalid << -1;
+    QTest::newRow("ended, fraction") << QByteArray(R"({"type":"ended","id":3.5})") << Kind::Invalid << -1;
+    QTest::newRow("ended, negative") << QByteArray(R"({"type":"ended","id":-1})") << Kind::Invalid << -1;
+    QTest::newRow("ended, huge") << QByteArray(R"({"type":"ended","id":1e12})") << Kind::Invalid << -1;
+    QTest::newRow("ended, no id") << QByteArray(R"({"type":"ended"})") << Kind::Invalid << -1;
+    QTest::newRow("ended, null id") << QByteArray(R"({"type":"ended","id":null})") << Kind::Invalid << -1;
+    QTest::newRow("unknown type") << QByteArray(R"({"type":"play","id":3})") << Kind::Invalid << -1;
+    QTest::newRow("type not a string") << QByteArray(R"({"type":1})") << Kind::Invalid << -1;
+    QTest::newRow("no type") << QByteArray(R"({"id":3})") << Kind::Invalid << -1;
+    QTest::newRow("type in wrong case") << QByteArray(R"({"type":"Ended","id":3})") << Kind::Invalid << -1;
+    QTest::newRow("array") << QByteArray(R"([{"type":"ping"}])") << Kind::Invalid << -1;
+    QTest::newRow("number") << QByteArray("42") << Kind::Invalid << -1;
+    QTest::newRow("empty") << QByteArray("") << Kind::Invalid << -1;
+    QTest::newRow("not JSON") << QByteArray("ended 42") << Kind::Invalid << -1;
+    QTest::newRow("truncated") << QByteArray(R"({"type":"ended","id":4)") << Kind::Invalid << -1;
+    QTest::newRow("two objects") << QByteArray(R"({"type":"ping"}{"type":"ping"})") << Kind::Invalid << -1;
+    QTest::newRow("NUL inside") << QByteArray("{\"type\":\"ping\"}\0x", 17) << Kind::Invalid << -1;
+}
+
+void tst_BrowserProtocol::parse()
+{
+    QFETCH(QByteArray, text);
+    QFETCH(Kind, kind);
+    QFETCH(int, id);
+
+    const BrowserProtocol::Incoming message = BrowserProtocol::parse(text);
+    QCOMPARE(message.kind, kind);
+    QCOMPARE(message.id, id);
+    // Every rejection says why, for the log line.
+    QCOMPARE(message.reason != nullptr, kind == Kind::Invalid);
+}
+
+void tst_BrowserProtocol::state_data()
+{
+    QTest::addColumn<int>("firstId");
+    QTest::addColumn<int>("count");
+    QTest::addColumn<QJsonValue>("current");
+    QTest::addColumn<bool>("enabled");
+    QTest::addColumn<bool>("connected");
+    QTest::addColumn<bool>("complete");
+
+    QTest::newRow("idle") << 0 << 10 << QJsonValue() << true << true << true;
+    QTest::newRow("playing") << 0 << 10 << QJsonValue(7) << true << true << true;
+    QTest::newRow("first_id 1, playing 10") << 1 << 10 << QJsonValue(10) << true << true << true;
+    QTest::newRow("production, playing 0") << 0 << 100 << QJsonValue(0) << true << false << true;
+    QTest::newRow("panel offline") << 0 << 10 << QJsonValue() << true << false << true;
+    QTest::newRow("no panel configured") << 0 << 10 << QJsonValue() << false << false << true;
+    QTest::newRow("incomplete") << 0 << 12 << QJsonValue() << true << true << false;
+}
+
+void tst_BrowserProtocol::state()
+{
+    QFETCH(int, firstId);
+    QFETCH(int, count);
+    QFETCH(QJsonValue, current);
+    QFETCH(bool, enabled);
+    QFETCH(bool, connected);
+    QFETCH(bool, complete);
+
+    GatewaySnapshot s = snapshotOf(firstId, count, current.isNull() ? std::nullopt : std::optional<int>(current.toInt()));
+    s.panelEnabled = enabled;
+    s.panelConnected = connected;
+    s.mediaComplete = complete;
+
+    const QJsonObject state = received(BrowserProtocol::state(s));
+    QCOMPARE(state.value(QLatin1String("type")), QJsonValue(QStringLiteral("state")));
+    // null stays null through the JSON text: browsers test for it.
+    QVERIFY(state.contains(QLatin1String("current")));
+    QCOMPARE(state.value(QLatin1String("current")), current);
+    QCOMPARE(state.value(QLatin1String("first_id")), QJsonValue(firstId));
+    QCOMPARE(state.value(QLatin1String("media_count")), QJsonValue(count));
+    QCOMPARE(state.value(QLatin1String("version")), QJsonValue(QStringLiteral("1.2.3")));
+    QCOMPARE(state.value(QLatin1String("serial_enabled")), QJsonValue(enabled));
+    QCOMPARE(state.value(QLatin1String("serial_connected")), QJsonValue(connected));
+    QCOMPARE(state.value(QLatin1String("media_complete")), QJsonValue(complete));
+    const QJsonArray items = state.value(QLatin1String("items")).toArray();
+    QCOMPARE(items.size(), count);
+    QCOMPARE(items.first().toObject(), item(firstId));
+    QCOMPARE(items.last().toObject(), item(firstId + count - 1));
+    QCOMPARE(state.size(), 9);
+}
+
+void tst_BrowserProtocol::media()
+{
+    GatewaySnapshot s = snapshotOf(1, 10, 4);
+    s.mediaComplete = false;
+    s.items[4] = QJsonObject{ { "id", 5 }, { "image", "/media/005.jpg?v=1" }, { "audio", QJsonValue() }, { "video", QJsonValue() } };
+
+    const QJsonObject media = received(BrowserProtocol::media(s));
+    QCOMPARE(media.value(QLatin1String("type")), QJsonValue(QStringLiteral("media")));
+    QCOMPARE(media.value(QLatin1String("first_id")), QJsonValue(1));
+    QCOMPARE(media.value(QLatin1String("media_count")), QJsonValue(10));
+    QCOMPARE(media.value(QLatin1String("media_complete")), QJsonValue(false));
+    QCOMPARE(media.value(QLatin1String("items")), QJsonValue(s.items));
+    QVERIFY(media.value(QLatin1String("items")).toArray().at(4).toObject().value(QLatin1String("audio")).isNull());
+    // Changed media says nothing of what plays.
+    QVERIFY(!media.contains(QLatin1String("current")));
+}
+
+void tst_BrowserProtocol::play_data()
+{
+    QTest::addColumn<QJsonObject>("item");
+    QTest::newRow("image and audio") << item(2);
+    QJsonObject withVideo = item(4);
+    withVideo.insert(QStringLiteral("video"), QStringLiteral("/media/004.mp4?v=3"));
+    QTest::newRow("with video") << withVideo;
+    QJsonObject broken = item(5);
+    broken.insert(QStringLiteral("image"), QJsonValue());
+    QTest::newRow("missing picture") << broken;
+}
+
+void tst_BrowserProtocol::play()
+{
+    QFETCH(QJsonObject, item);
+    const QJsonObject play = received(BrowserProtocol::play(item));
+    // Exactly the item plus the type, so browsers can match preloaded URLs.
+    QJsonObject expected = item;
+    expected.insert(QStringLiteral("type"), QStringLiteral("play"));
+    QCOMPARE(play, expected);
+    QVERIFY(play.value(QLatin1String("id")).isDouble());
+}
+
+void tst_BrowserProtocol::simpleMessages_data()
+{
+    QTest::addColumn<QJsonObject>("message");
+    QTest::addColumn<QByteArray>("text");
+
+    QTest::newRow("stop") << BrowserProtocol::stop() << QByteArray(R"({"type":"stop"})");
+    QTest::newRow("pong") << BrowserProtocol::pong() << QByteArray(R"({"type":"pong"})");
+    QTest::newRow("panel connected") << BrowserProtocol::panel(true)
+                                     << QByteArray(R"({"connected":true,"type":"panel"})");
+    QTest::newRow("panel lost") << BrowserProtocol::panel(false) << QByteArray(R"({"connected":false,"type":"panel"})");
+}
+
+void tst_BrowserProtocol::simpleMessages()
+{
+    QFETCH(QJsonObject, message);
+    QFETCH(QByteArray, text);
+    QCOMPARE(BrowserProtocol::encode(message).toUtf8(), text);
+}
+
+void tst_BrowserProtocol::encodeIsCompact()
+{
+    const QString text = BrowserProtocol::encode(BrowserProtocol::state(snapshotOf(0, 3, 1)));
+    QVERIFY(!text.contains(QLatin1Char('\n')));
+    QVERIFY(!text.contains(QLatin1String(": ")));
+}
+
+void tst_BrowserProtocol::stateAndStatusAgree_data()
+{
+    QTest::addColumn<QStringList>("presses");
+    QTest::addColumn<QJsonValue>("current");
+    QTest::newRow("idle") << QStringList() << QJsonValue();
+    QTest::newRow("playing 3") << QStringList{ "3" } << QJsonValue(3);
+    QTest::newRow("preempted by 5") << QStringList{ "3", "5" } << QJsonValue(5);
+}
+
+// `state` and /status are written from the same snapshot: they cannot disagree.
+void tst_BrowserProtocol::stateAndStatusAgree()
+{
+    QFETCH(QStringList, presses);
+    QFETCH(QJsonValue, current);
+
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    for (int id = 0; id < 6; ++id) {
+        for (const char *suffix : { ".jpg", ".mp3" }) {
+            QFile file(dir.filePath(MediaLibrary::baseName(id) + QLatin1String(suffix)));
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write("x");
+        }
+    }
+    MediaLibrary media(dir.path(), 0, 8); // 006 and 007 missing
+    PanelController controller(&media);
+    PanelLink link(QStringLiteral("none"), 115200);
+    WebSocketHub hub;
+    const GatewayStatus status(QStringLiteral("custom"), controller, link, hub, media);
+    for (const QString &id : presses)
+        QVERIFY(controller.press(id.toInt()));
+
+    const QJsonObject state = received(BrowserProtocol::state(status.snapshot()));
+    const QJsonObject report = status.status();
+    QCOMPARE(state.value(QLatin1String("current")), current);
+    QCOMPARE(report.value(QLatin1String("current_button")), current);
+    QCOMPARE(state.value(QLatin1String("media_count")), report.value(QLatin1String("num_media")));
+    QCOMPARE(state.value(QLatin1String("first_id")), report.value(QLatin1String("first_id")));
+    QCOMPARE(state.value(QLatin1String("version")), report.value(QLatin1String("version")));
+    QCOMPARE(state.value(QLatin1String("serial_connected")), report.value(QLatin1String("serial_connected")));
+    QCOMPARE(state.value(QLatin1String("media_complete")), report.value(QLatin1String("media_complete")));
+    QCOMPARE(state.value(QLatin1String("media_complete")), QJsonValue(false));
+    QCOMPARE(state.value(QLatin1String("serial_enabled")), QJsonValue(false));
+    QVERIFY(report.value(QLatin1String("serial_port")).isNull());
+    QCOMPARE(state.value(QLatin1String("items")).toArray(), media.items());
+}
+
+QTEST_GUILESS_MAIN(tst_BrowserProtocol)
+#include "tst_browserprotocol.moc"

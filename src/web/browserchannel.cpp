@@ -1,0 +1,41 @@
+#include "web/browserchannel.h"
+
+#include "media/medialibrary.h"
+#include "web/browserprotocol.h"
+#include "web/gatewaystatus.h"
+#include "web/websockethub.h"
+
+using namespace BrowserProtocol;
+
+BrowserChannel::BrowserChannel(const GatewayStatus *status, const MediaLibrary *media, WebSocketHub *hub,
+                               QObject *parent)
+    : QObject(parent), m_status(status), m_media(media), m_hub(hub)
+{
+}
+
+void BrowserChannel::greet(QWebSocket *client)
+{
+    m_hub->send(client, encode(state(m_status->snapshot())));
+}
+
+void BrowserChannel::playbackStarted(int id)
+{
+    // Stop first: a browser must never play two sounds at once.
+    m_hub->broadcast(encode(stop()));
+    m_hub->broadcast(encode(play(m_media->item(id))));
+}
+
+void BrowserChannel::playbackStopped()
+{
+    m_hub->broadcast(encode(stop()));
+}
+
+void BrowserChannel::panelConnectionChanged(bool connected)
+{
+    m_hub->broadcast(encode(panel(connected)));
+}
+
+void BrowserChannel::mediaChanged()
+{
+    m_hub->broadcast(encode(media(m_status->snapshot())));
+}

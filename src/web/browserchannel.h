@@ -1,0 +1,36 @@
+#ifndef BROWSERCHANNEL_H
+#define BROWSERCHANNEL_H
+
+#include <QObject>
+
+class GatewayStatus;
+class MediaLibrary;
+class QWebSocket;
+class WebSocketHub;
+
+// What browsers are told, and when: turns the controller's, the panel link's
+// and the media library's signals into BrowserProtocol messages for the hub
+// (docs/websocket.md). It holds no state of its own.
+class BrowserChannel : public QObject
+{
+    Q_OBJECT
+
+public:
+    BrowserChannel(const GatewayStatus *status, const MediaLibrary *media, WebSocketHub *hub,
+                   QObject *parent = nullptr);
+
+public Q_SLOTS:
+    // A browser joined: tell it everything it needs to show what plays.
+    void greet(QWebSocket *client);
+    void playbackStarted(int id);
+    void playbackStopped();
+    void panelConnectionChanged(bool connected);
+    void mediaChanged();
+
+private:
+    const GatewayStatus *m_status;
+    const MediaLibrary *m_media;
+    WebSocketHub *m_hub;
+};
+
+#endif // BROWSERCHANNEL_H

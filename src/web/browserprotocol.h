@@ -1,0 +1,36 @@
+#ifndef BROWSERPROTOCOL_H
+#define BROWSERPROTOCOL_H
+
+#include <QByteArrayView>
+#include <QJsonObject>
+#include <QString>
+
+struct GatewaySnapshot;
+
+// Every message that travels on /ws, built and read here and nowhere else
+// (docs/websocket.md). One JSON object per text frame.
+namespace BrowserProtocol {
+
+// Gateway → browser.
+QJsonObject state(const GatewaySnapshot &snapshot);
+QJsonObject media(const GatewaySnapshot &snapshot);
+QJsonObject play(const QJsonObject &item);
+QJsonObject stop();
+QJsonObject panel(bool connected);
+QJsonObject pong();
+// The text of one frame: compact JSON.
+QString encode(const QJsonObject &message);
+
+// Browser → gateway.
+struct Incoming
+{
+    enum class Kind { Ended, Ping, Invalid };
+    Kind kind = Kind::Invalid;
+    int id = -1;                  // Ended: the ID whose sound finished
+    const char *reason = nullptr; // Invalid: why, for the log
+};
+Incoming parse(QByteArrayView utf8);
+
+} // namespace BrowserProtocol
+
+#endif // BROWSERPROTOCOL_H

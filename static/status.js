@@ -1,0 +1,35 @@
+// The staff-facing chips for the gateway, the panel and the media folder.
+// The body's data-server, data-panel and data-media attributes drive their
+// colours (styles.css): quiet while all is well, loud when not.
+
+import { tr } from './i18n.js';
+
+const body = document.body;
+const serverText = document.getElementById('chip-server-text');
+const panelText = document.getElementById('chip-panel-text');
+const mediaChip = document.getElementById('chip-media');
+const mediaText = document.getElementById('chip-media-text');
+
+// 'connecting', 'up' or 'lost'.
+export function showServer(state) {
+    body.dataset.server = state;
+    serverText.textContent = tr(state === 'up' ? 'serverUp' : state === 'lost' ? 'serverDown' : 'serverConnecting');
+}
+
+// true or false as the gateway says; null while it has not said (yet, or again).
+export function showPanel(connected) {
+    body.dataset.panel = connected === true ? 'up' : connected === false ? 'down' : 'unknown';
+    panelText.textContent = tr(connected === true ? 'panelUp' : connected === false ? 'panelDown' : 'panelUnknown');
+}
+
+// The gateway runs without a panel on purpose (a demo): nothing is wrong.
+export function showNoPanel() {
+    body.dataset.panel = 'none';
+    panelText.textContent = tr('panelNone');
+}
+
+export function showMedia(complete) {
+    body.dataset.media = complete ? 'ok' : 'incomplete';
+    mediaChip.hidden = complete;
+    mediaText.textContent = tr('mediaIncomplete');
+}
