@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what the tests need, builds into build/, runs every test (the
-# browser test included) and then the Qt 6.8 check in a Debian trixie root.
+# Installs what the tests need, builds into build/ with CMake (and the qmake
+# project into build/qmake), runs every test (the browser test included) and
+# then the Qt 6.8 check in a Debian trixie root.
 #
 # Usage: tools/run-tests.sh [--host-only]
 #   --host-only   skip the Qt 6.8 stage (quick local runs)
@@ -78,7 +79,23 @@ status=0
   cmake --build "$build"; } || status=$?
 finish "build (host)" "$status"
 
-# --- 4. host tests ------------------------------------------------------
+# --- 4. qmake build -----------------------------------------------------
+# Qt Creator users build selection-panel.pro: it must list the same sources
+# as CMake, which a link failure or a different --version would show.
+if [ "$status" -eq 0 ]; then
+    banner "build with qmake (host)"
+    qstatus=0
+    qbuild="$build/qmake"
+    { mkdir -p "$qbuild" &&
+      (cd "$qbuild" && qmake6 "$repo/selection-panel.pro" && make -s -j"$(nproc)") &&
+      cmake_version=$("$build/selection-panel" --version) &&
+      qmake_version=$("$qbuild/selection-panel" --version) &&
+      echo "qmake build: $qmake_version; CMake build: $cmake_version" &&
+      [ "$qmake_version" = "$cmake_version" ]; } || qstatus=$?
+    finish "build with qmake (host)" "$qstatus"
+fi
+
+# --- 5. host tests ------------------------------------------------------
 if [ "$status" -eq 0 ]; then
     banner "ctest (host)"
     status=0
@@ -86,7 +103,7 @@ if [ "$status" -eq 0 ]; then
     finish "ctest (host)" "$status"
 fi
 
-# --- 5. Qt 6.8 ----------------------------------------------------------
+# --- 6. Qt 6.8 ----------------------------------------------------------
 if [ "$host_only" -eq 0 ]; then
     banner "Qt 6.8 (Debian trixie root)"
     status=0
