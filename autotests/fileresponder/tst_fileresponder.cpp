@@ -210,8 +210,7 @@ void tst_FileResponder::initTestCase()
     QVERIFY(writeFile(mediaPath(QStringLiteral(".hidden.mp3")), secretMarker));
     QVERIFY(writeFile(mediaPath(QStringLiteral(".git/config")), secretMarker));
     QVERIFY(writeFile(mediaPath(QStringLiteral("sub/inner.mp3")), "inner"));
-    for (const char *suffix : { "jpg", "jpeg", "png", "webp", "mp3", "ogg", "wav", "m4a", "mp4", "webm",
-                                "html", "css", "js", "ico", "json", "svg", "xyz123" })
+    for (const char *suffix : { "jpg", "mp3", "html", "js", "xyz123" })
         QVERIFY(writeFile(mediaPath(QStringLiteral("type.") + QLatin1String(suffix)), "x"));
 
     QVERIFY(QFile::link(m_base.filePath(QStringLiteral("secret.mp3")), mediaPath(QStringLiteral("out.mp3"))));
@@ -275,36 +274,17 @@ void tst_FileResponder::ranges_data()
     QTest::addColumn<qint64>("first"); // of the bytes expected in the body
     QTest::addColumn<qint64>("length");
 
+    // One row per kind of answer: every Range form is in tst_httpfilesemantics,
+    // these check that what it decides reaches the wire.
     const qint64 n = smallSize;
     QTest::newRow("no Range") << QByteArray() << 200 << QByteArray() << 0ll << n;
-    QTest::newRow("first byte") << QByteArray("bytes=0-0") << 206 << QByteArray("bytes 0-0/1000") << 0ll << 1ll;
-    QTest::newRow("last byte") << QByteArray("bytes=999-999") << 206 << QByteArray("bytes 999-999/1000") << 999ll << 1ll;
     QTest::newRow("middle") << QByteArray("bytes=100-199") << 206 << QByteArray("bytes 100-199/1000") << 100ll << 100ll;
     QTest::newRow("open end") << QByteArray("bytes=990-") << 206 << QByteArray("bytes 990-999/1000") << 990ll << 10ll;
-    QTest::newRow("suffix last byte") << QByteArray("bytes=-1") << 206 << QByteArray("bytes 999-999/1000") << 999ll << 1ll;
     QTest::newRow("suffix") << QByteArray("bytes=-100") << 206 << QByteArray("bytes 900-999/1000") << 900ll << 100ll;
-    QTest::newRow("suffix longer than file") << QByteArray("bytes=-5000") << 206 << QByteArray("bytes 0-999/1000") << 0ll << n;
     QTest::newRow("end past the end") << QByteArray("bytes=0-99999") << 206 << QByteArray("bytes 0-999/1000") << 0ll << n;
-    QTest::newRow("unit case") << QByteArray("BYTES=0-1") << 206 << QByteArray("bytes 0-1/1000") << 0ll << 2ll;
-    QTest::newRow("spaces") << QByteArray("bytes= 0 - 1 ") << 206 << QByteArray("bytes 0-1/1000") << 0ll << 2ll;
-    QTest::newRow("one of two satisfiable") << QByteArray("bytes=0-1,2000-3000") << 206 << QByteArray("bytes 0-1/1000") << 0ll << 2ll;
-    // Several ranges: the whole file, as many servers answer.
     QTest::newRow("multi-range") << QByteArray("bytes=0-1,5-6") << 200 << QByteArray() << 0ll << n;
-    QTest::newRow("other unit") << QByteArray("items=0-1") << 200 << QByteArray() << 0ll << n;
-    QTest::newRow("empty set") << QByteArray("bytes=") << 200 << QByteArray() << 0ll << n;
-    // Past the end and malformed sets: 416, as nginx answers.
-    QTest::newRow("start at size") << QByteArray("bytes=1000-") << 416 << QByteArray("bytes */1000") << 0ll << 0ll;
     QTest::newRow("start past the end") << QByteArray("bytes=5000-6000") << 416 << QByteArray("bytes */1000") << 0ll << 0ll;
-    QTest::newRow("zero suffix") << QByteArray("bytes=-0") << 416 << QByteArray("bytes */1000") << 0ll << 0ll;
-    QTest::newRow("reversed") << QByteArray("bytes=5-3") << 416 << QByteArray("bytes */1000") << 0ll << 0ll;
     QTest::newRow("not a number") << QByteArray("bytes=abc") << 416 << QByteArray("bytes */1000") << 0ll << 0ll;
-    QTest::newRow("lone dash") << QByteArray("bytes=-") << 416 << QByteArray("bytes */1000") << 0ll << 0ll;
-    QTest::newRow("two dashes") << QByteArray("bytes=--1") << 416 << QByteArray("bytes */1000") << 0ll << 0ll;
-    QTest::newRow("three parts") << QByteArray("bytes=1-2-3") << 416 << QByteArray("bytes */1000") << 0ll << 0ll;
-    QTest::newRow("plus sign") << QByteArray("bytes=+1-2") << 416 << QByteArray("bytes */1000") << 0ll << 0ll;
-    QTest::newRow("hex") << QByteArray("bytes=0x10-20") << 416 << QByteArray("bytes */1000") << 0ll << 0ll;
-    QTest::newRow("overflow") << QByteArray("bytes=99999999999999999999-") << 416 << QByteArray("bytes */1000") << 0ll << 0ll;
-    QTest::newRow("trailing comma") << QByteArray("bytes=0-1,") << 416 << QByteArray("bytes */1000") << 0ll << 0ll;
 }
 
 void tst_FileResponder::ranges()
@@ -339,33 +319,21 @@ void tst_FileResponder::emptyFileIgnoresRange()
 
 void tst_FileResponder::conditionals_data()
 {
-    // $ETAG and $LM stand for the file's current validators.
+    // $ETAG and $LM stand for the file's current validators. Each way to each
+    // answer once; the full table is in tst_httpfilesemantics.
     QTest::addColumn<QList<QByteArray>>("headers");
     QTest::addColumn<int>("status");
 
     QTest::newRow("If-None-Match same") << QList<QByteArray> { "If-None-Match: $ETAG" } << 304;
-    QTest::newRow("If-None-Match weak") << QList<QByteArray> { "If-None-Match: W/$ETAG" } << 304;
-    QTest::newRow("If-None-Match list") << QList<QByteArray> { "If-None-Match: \"other\", $ETAG" } << 304;
-    QTest::newRow("If-None-Match star") << QList<QByteArray> { "If-None-Match: *" } << 304;
     QTest::newRow("If-None-Match other") << QList<QByteArray> { "If-None-Match: \"other\"" } << 200;
     QTest::newRow("If-None-Match with Range") << QList<QByteArray> { "If-None-Match: $ETAG", "Range: bytes=0-9" } << 304;
     QTest::newRow("If-Modified-Since same") << QList<QByteArray> { "If-Modified-Since: $LM" } << 304;
-    QTest::newRow("If-Modified-Since later") << QList<QByteArray> { "If-Modified-Since: Fri, 01 Jan 2100 00:00:00 GMT" } << 304;
     QTest::newRow("If-Modified-Since earlier") << QList<QByteArray> { "If-Modified-Since: Mon, 01 Jan 1990 00:00:00 GMT" } << 200;
-    QTest::newRow("If-Modified-Since rfc850") << QList<QByteArray> { "If-Modified-Since: Friday, 01-Jan-60 00:00:00 GMT" } << 304;
-    QTest::newRow("If-Modified-Since asctime") << QList<QByteArray> { "If-Modified-Since: Fri Jan  1 00:00:00 2100" } << 304;
-    QTest::newRow("If-Modified-Since garbage") << QList<QByteArray> { "If-Modified-Since: yesterday" } << 200;
-    // If-None-Match decides alone when both are sent (RFC 9110 §13.2.2).
-    QTest::newRow("If-None-Match beats If-Modified-Since") << QList<QByteArray> { "If-None-Match: \"other\"", "If-Modified-Since: $LM" } << 200;
     QTest::newRow("If-Range same tag") << QList<QByteArray> { "If-Range: $ETAG", "Range: bytes=0-9" } << 206;
     QTest::newRow("If-Range same date") << QList<QByteArray> { "If-Range: $LM", "Range: bytes=0-9" } << 206;
     QTest::newRow("If-Range other tag") << QList<QByteArray> { "If-Range: \"other\"", "Range: bytes=0-9" } << 200;
-    QTest::newRow("If-Range weak tag") << QList<QByteArray> { "If-Range: W/$ETAG", "Range: bytes=0-9" } << 200;
-    QTest::newRow("If-Range other date") << QList<QByteArray> { "If-Range: Mon, 01 Jan 1990 00:00:00 GMT", "Range: bytes=0-9" } << 200;
-    QTest::newRow("If-Match same") << QList<QByteArray> { "If-Match: $ETAG" } << 200;
     QTest::newRow("If-Match other") << QList<QByteArray> { "If-Match: \"other\"" } << 412;
     QTest::newRow("If-Unmodified-Since earlier") << QList<QByteArray> { "If-Unmodified-Since: Mon, 01 Jan 1990 00:00:00 GMT" } << 412;
-    QTest::newRow("If-Unmodified-Since later") << QList<QByteArray> { "If-Unmodified-Since: Fri, 01 Jan 2100 00:00:00 GMT" } << 200;
 }
 
 void tst_FileResponder::conditionals()
@@ -561,22 +529,11 @@ void tst_FileResponder::contentTypes_data()
     QTest::addColumn<QString>("suffix");
     QTest::addColumn<QByteArray>("type");
 
+    // A few, for the headers on the wire; every type is in tst_httpfilesemantics.
     QTest::newRow("jpg") << "jpg" << QByteArray("image/jpeg");
-    QTest::newRow("jpeg") << "jpeg" << QByteArray("image/jpeg");
-    QTest::newRow("png") << "png" << QByteArray("image/png");
-    QTest::newRow("webp") << "webp" << QByteArray("image/webp");
-    QTest::newRow("svg") << "svg" << QByteArray("image/svg+xml");
-    QTest::newRow("ico") << "ico" << QByteArray("image/x-icon");
     QTest::newRow("mp3") << "mp3" << QByteArray("audio/mpeg");
-    QTest::newRow("ogg") << "ogg" << QByteArray("audio/ogg");
-    QTest::newRow("wav") << "wav" << QByteArray("audio/wav");
-    QTest::newRow("m4a") << "m4a" << QByteArray("audio/mp4");
-    QTest::newRow("mp4") << "mp4" << QByteArray("video/mp4");
-    QTest::newRow("webm") << "webm" << QByteArray("video/webm");
     QTest::newRow("html") << "html" << QByteArray("text/html; charset=utf-8");
-    QTest::newRow("css") << "css" << QByteArray("text/css; charset=utf-8");
     QTest::newRow("js") << "js" << QByteArray("text/javascript; charset=utf-8");
-    QTest::newRow("json") << "json" << QByteArray("application/json");
     QTest::newRow("unknown") << "xyz123" << QByteArray("application/octet-stream");
 }
 

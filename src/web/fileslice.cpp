@@ -47,11 +47,6 @@ bool FileSlice::seek(qint64 pos)
     return m_file->seek(m_offset + pos);
 }
 
-bool FileSlice::isTruncated() const
-{
-    return m_truncated;
-}
-
 qint64 FileSlice::readData(char *data, qint64 maxSize)
 {
     const qint64 wanted = std::min(maxSize, m_length - pos());
@@ -60,7 +55,6 @@ qint64 FileSlice::readData(char *data, qint64 maxSize)
     const qint64 got = m_file->read(data, wanted);
     if (got <= 0) {
         // The slice's end lies beyond the file's: it shrank while being served.
-        m_truncated = true;
         setErrorString(got < 0 ? m_file->errorString() : QStringLiteral("file ended before the slice"));
         return -1;
     }

@@ -26,10 +26,6 @@ public:
     qint64 size() const override;
     bool seek(qint64 pos) override;
 
-    // True once the file ended before the slice did (it was truncated while
-    // being served): what was promised cannot be delivered.
-    bool isTruncated() const;
-
 protected:
     qint64 readData(char *data, qint64 maxSize) override;
     qint64 writeData(const char *data, qint64 size) override;
@@ -38,7 +34,6 @@ private:
     QFile *m_file;
     qint64 m_offset;
     qint64 m_length;
-    bool m_truncated = false;
 };
 
 #endif // FILESLICE_H
