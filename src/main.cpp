@@ -3,6 +3,7 @@
 #include "panel/panellink.h"
 #include "system/gatewayconfig.h"
 #include "system/logging.h"
+#include "system/processlimits.h"
 #include "system/systemdnotifier.h"
 #include "system/unixsignalwatcher.h"
 #include "web/browserchannel.h"
@@ -12,7 +13,6 @@
 
 #include <QCoreApplication>
 #include <QDir>
-#include <QHttpServer>
 
 #include <cstdio>
 
@@ -69,8 +69,15 @@ int main(int argc, char *argv[])
     WebSocketHub hub;
     GatewayStatus status(config.mode, controller, link, hub, media);
     BrowserChannel browsers(&status, &media, &hub);
-    QHttpServer httpServer;
-    HttpFrontend http(&httpServer, &controller, &status, media.folder());
+    // Room for every connection allowed, plus the panel, the media files and Qt's own.
+    const long openFiles = ProcessLimits::raiseOpenFiles();
+    if (openFiles >= 0 && openFiles < config.maxConnections + 64)
+        qCWarning(lcApp) << "only" << openFiles << "open files allowed; --max-connections" << config.maxConnections
+                         << "needs" << config.maxConnections + 64;
+    HttpLimits limits;
+    limits.maxConnections = config.maxConnections;
+    limits.requestTimeoutMs = config.httpTimeoutS * 1000;
+    HttpFrontend http(&controller, &status, media.folder(), limits);
     SystemdNotifier systemd;
     UnixSignalWatcher signalWatcher;
 

@@ -13,7 +13,7 @@
 # What building the gateway with CMake needs; the names are the same on
 # bookworm (Qt 6.4) and trixie (Qt 6.8).
 build_packages=(cmake ninja-build g++ pkg-config libsystemd-dev
-                qt6-base-dev qt6-serialport-dev qt6-websockets-dev qt6-httpserver-dev)
+                qt6-base-dev qt6-serialport-dev qt6-websockets-dev)
 # CI also builds selection-panel.pro, with qmake and make.
 ci_build_packages=("${build_packages[@]}" qmake6 make)
 # The tests on top: the browser test drives Chromium against a socat pty.

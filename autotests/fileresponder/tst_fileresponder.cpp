@@ -1,19 +1,18 @@
-// FileResponder behind a real QHttpServer on 127.0.0.1, with the gateway's
-// routes, asked over real connections: QNetworkAccessManager where a browser
+// FileResponder behind the gateway's real HttpServer on 127.0.0.1, with the
+// gateway's routes for files, asked over real connections: QNetworkAccessManager where a browser
 // would ask, a raw socket where the request must reach the server exactly as
 // written (QUrl would tidy up `..` and escapes).
 
 #include "web/fileresponder.h"
-#include "web/httpcompat.h"
+#include "web/httprequest.h"
+#include "web/httpresponder.h"
+#include "web/httpserver.h"
 
 #include <QCryptographicHash>
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
-#include <QHttpServer>
-#include <QHttpServerRequest>
-#include <QHttpServerResponder>
 #include <QLocale>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -181,8 +180,7 @@ private:
     QString m_media;
     QByteArray m_small;
     QByteArray m_big;
-    std::unique_ptr<QHttpServer> m_http;
-    QTcpServer *m_tcp = nullptr;
+    std::unique_ptr<HttpServer> m_http;
     quint16 m_port = 0;
     std::unique_ptr<FileResponder> m_mediaFiles;
     std::unique_ptr<FileResponder> m_staticFiles;
@@ -222,34 +220,21 @@ void tst_FileResponder::initTestCase()
     m_mediaFiles = std::make_unique<FileResponder>(m_media, FileResponder::Caching::Media);
     m_staticFiles = std::make_unique<FileResponder>(QStringLiteral(":/teststatic"), FileResponder::Caching::Revalidate);
 
-    // The gateway's routes (HttpFrontend) and its 404 for everything else.
-    m_http = std::make_unique<QHttpServer>();
-    m_http->route("/", [this](const QHttpServerRequest &request, HttpResponder responder) {
-        m_staticFiles->respondFile(request, responder, QStringLiteral("index.html"));
-    });
-    m_http->route("/static/<arg>", [this](const QString &, const QHttpServerRequest &request, HttpResponder responder) {
-        m_staticFiles->respond(request, responder, u"/static/");
-    });
-    m_http->route("/media/<arg>", [this](const QString &, const QHttpServerRequest &request, HttpResponder responder) {
-        m_mediaFiles->respond(request, responder, u"/media/");
-    });
-    const auto notFound = [this](const QHttpServerRequest &, HttpResponder responder) {
+    // The gateway's routes for files (HttpFrontend) and a 404 for everything else.
+    const auto handler = [this](const HttpRequest &request, HttpResponder &responder) {
+        const QString path = request.url.path();
+        if (path == QLatin1String("/"))
+            return m_staticFiles->respondFile(request, responder, QStringLiteral("index.html"));
+        if (path.startsWith(QLatin1String("/static/")))
+            return m_staticFiles->respond(request, responder, u"/static/");
+        if (path.startsWith(QLatin1String("/media/")))
+            return m_mediaFiles->respond(request, responder, u"/media/");
         ++m_missingHandlerCalls;
-        responder.write("Not found\n", "text/plain", QHttpServerResponder::StatusCode::NotFound);
+        responder.write(404, { { "Content-Type", "text/plain" } }, "Not found\n");
     };
-#if QT_VERSION >= QT_VERSION_CHECK(6, 8, 0)
-    m_http->setMissingHandler(this, notFound);
-#else
-    m_http->setMissingHandler(notFound);
-#endif
-    m_tcp = new QTcpServer(m_http.get());
-    QVERIFY(m_tcp->listen(QHostAddress::LocalHost, 0));
-#if QT_VERSION >= QT_VERSION_CHECK(6, 8, 0)
-    QVERIFY(m_http->bind(m_tcp));
-#else
-    m_http->bind(m_tcp); // returns nothing before 6.8
-#endif
-    m_port = m_tcp->serverPort();
+    m_http = std::make_unique<HttpServer>(HttpLimits(), QStringLiteral("/ws"), handler);
+    QVERIFY(m_http->listen(QHostAddress::LocalHost, 0));
+    m_port = m_http->serverPort();
 }
 
 Response tst_FileResponder::fetch(const QByteArray &method, const QByteArray &target,

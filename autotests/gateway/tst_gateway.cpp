@@ -74,6 +74,9 @@ private Q_SLOTS:
     // HTTP
     void httpRoutes_data();
     void httpRoutes();
+    void httpMethods_data();
+    void httpMethods();
+    void httpLimitsApply();
     void testPlayAndStop();
     void testPlayRejected_data();
     void testPlayRejected();
@@ -610,6 +613,53 @@ void TestGateway::httpRoutes()
     QVERIFY(!response.body.contains(secretText));
 }
 
+void TestGateway::httpMethods_data()
+{
+    QTest::addColumn<QByteArray>("method");
+    QTest::addColumn<QByteArray>("target");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QByteArray>("allow");
+
+    QTest::newRow("DELETE /status") << QByteArray("DELETE") << QByteArray("/status") << 405 << QByteArray("GET, HEAD");
+    QTest::newRow("PUT /status") << QByteArray("PUT") << QByteArray("/status") << 405 << QByteArray("GET, HEAD");
+    QTest::newRow("POST /health") << QByteArray("POST") << QByteArray("/health") << 405 << QByteArray("GET, HEAD");
+    QTest::newRow("HEAD /status") << QByteArray("HEAD") << QByteArray("/status") << 200 << QByteArray();
+    QTest::newRow("DELETE /test/stop") << QByteArray("DELETE") << QByteArray("/test/stop") << 405
+                                       << QByteArray("GET, POST");
+    QTest::newRow("PUT /media file") << QByteArray("PUT") << QByteArray("/media/000.jpg") << 405
+                                     << QByteArray("GET, HEAD");
+}
+
+void TestGateway::httpMethods()
+{
+    QFETCH(QByteArray, method);
+    QFETCH(QByteArray, target);
+    QFETCH(int, status);
+    QFETCH(QByteArray, allow);
+    QVERIFY2(launch(), qPrintable(m_launchError));
+
+    const RawHttpClient::Response response = http().request(method, target, "Content-Length: 0\r\n");
+    QCOMPARE(response.status, status);
+    QCOMPARE(response.header("allow"), allow);
+    // Nothing was stopped or pressed on the way.
+    QVERIFY(m_pty->pendingLines().isEmpty());
+}
+
+// The program's HTTP options reach its connections: an idle one is closed
+// after --http-timeout-s, a request over the head limit gets 431.
+void TestGateway::httpLimitsApply()
+{
+    QVERIFY2(launch({ u"--http-timeout-s"_s, u"1"_s, u"--max-connections"_s, u"32"_s }), qPrintable(m_launchError));
+    QTcpSocket idle;
+    idle.connectToHost(QHostAddress::LocalHost, m_gateway->port());
+    QVERIFY(idle.waitForConnected(3000));
+    QTRY_COMPARE_WITH_TIMEOUT(idle.state(), QAbstractSocket::UnconnectedState, 5000);
+
+    const RawHttpClient::Response huge = http().request("GET", "/health", "X-Big: " + QByteArray(20000, 'a') + "\r\n");
+    QCOMPARE(huge.status, 431);
+    QCOMPARE(http().get("/health").status, 200);
+}
+
 void TestGateway::testPlayAndStop()
 {
     QVERIFY2(launch(), qPrintable(m_launchError));
@@ -965,19 +1015,21 @@ void TestGateway::wsWrongPath()
     QVERIFY(browser->roundTrip());
 }
 
-// An upgrade as the second request of a kept-alive connection is not
-// upgraded either, on any path.
+// An upgrade as the second request of a kept-alive connection is judged
+// like the first: upgraded on /ws, refused anywhere else.
 void TestGateway::wsUpgradeAfterKeepAlive_data()
 {
     QTest::addColumn<QByteArray>("path");
-    QTest::newRow("ws") << QByteArray("/ws");
-    QTest::newRow("status") << QByteArray("/status");
-    QTest::newRow("root") << QByteArray("/");
+    QTest::addColumn<bool>("upgraded");
+    QTest::newRow("ws") << QByteArray("/ws") << true;
+    QTest::newRow("status") << QByteArray("/status") << false;
+    QTest::newRow("root") << QByteArray("/") << false;
 }
 
 void TestGateway::wsUpgradeAfterKeepAlive()
 {
     QFETCH(QByteArray, path);
+    QFETCH(bool, upgraded);
     QVERIFY2(launch(), qPrintable(m_launchError));
 
     QTcpSocket socket;
@@ -989,9 +1041,16 @@ void TestGateway::wsUpgradeAfterKeepAlive()
     QVERIFY2(first.startsWith("HTTP/1.1 200"), first.constData());
 
     socket.write("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + upgradeHeaders + "\r\n");
+    if (upgraded) {
+        QTRY_VERIFY(socket.peek(1 << 16).contains("\r\n\r\n"));
+        const QByteArray answer = socket.readAll();
+        QVERIFY2(answer.startsWith("HTTP/1.1 101"), answer.constData());
+        QTRY_COMPARE(status().value("ws_clients"_L1).toInt(-1), 1);
+        return;
+    }
     QTRY_COMPARE_WITH_TIMEOUT(socket.state(), QAbstractSocket::UnconnectedState, 5000);
     const QByteArray rest = socket.readAll();
-    QVERIFY2(!rest.contains("101 Switching"), rest.constData());
+    QVERIFY2(rest.startsWith("HTTP/1.1 404"), rest.constData());
     QCOMPARE(status().value("ws_clients"_L1).toInt(-1), 0);
 }
 

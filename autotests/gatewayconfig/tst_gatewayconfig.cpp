@@ -21,6 +21,8 @@ private Q_SLOTS:
     void valid();
     void invalid_data();
     void invalid();
+    void httpLimits_data();
+    void httpLimits();
     void unreadableConfig();
     void helpAndVersion_data();
     void helpAndVersion();
@@ -243,6 +245,11 @@ void tst_GatewayConfig::invalid_data()
     row("media-dir empty", { "--media-dir", "" }, { "--media-dir" });
     row("config missing", { "--config", "no-such-dir/panel.conf" }, { "--config", "no-such-dir/panel.conf" });
     row("config is a folder", { "--config", "." }, { "--config" });
+    row("max-connections 31", { "--max-connections", "31" }, { "--max-connections", "31" });
+    row("max-connections 100001", { "--max-connections", "100001" }, { "--max-connections" });
+    row("max-connections abc", { "--max-connections", "abc" }, { "--max-connections" });
+    row("http-timeout-s 0", { "--http-timeout-s", "0" }, { "--http-timeout-s", "0" });
+    row("http-timeout-s 3601", { "--http-timeout-s", "3601" }, { "--http-timeout-s" });
     // Later options must not hide an earlier bad one.
     row("bad, then good", { "--http-port", "70000", "--baud", "9600" }, { "--http-port" });
 
@@ -327,6 +334,37 @@ void tst_GatewayConfig::helpAndVersion()
                                     "--mode", "--media-count", "--first-id" })
             QVERIFY2(result.message.contains(QLatin1String(option)), option);
     }
+}
+
+void tst_GatewayConfig::httpLimits_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QByteArray>("file");
+    QTest::addColumn<int>("maxConnections");
+    QTest::addColumn<int>("timeoutS");
+
+    QTest::newRow("defaults") << QStringList() << QByteArray() << 1024 << 10;
+    QTest::newRow("options") << QStringList{ "--max-connections", "64", "--http-timeout-s", "3" } << QByteArray() << 64
+                             << 3;
+    QTest::newRow("lowest") << QStringList{ "--max-connections", "32", "--http-timeout-s", "1" } << QByteArray() << 32
+                            << 1;
+    QTest::newRow("file") << QStringList{ "--config", "@config" }
+                          << QByteArray("max_connections=200\nhttp_timeout_s=30\n") << 200 << 30;
+    QTest::newRow("command line over file") << QStringList{ "--config", "@config", "--max-connections", "100" }
+                                            << QByteArray("max_connections=200\n") << 100 << 10;
+}
+
+void tst_GatewayConfig::httpLimits()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QByteArray, file);
+    QFETCH(int, maxConnections);
+    QFETCH(int, timeoutS);
+
+    const GatewayConfig::Result result = GatewayConfig::parse(prepare(arguments, file, {}), defaults());
+    QCOMPARE(result.outcome, GatewayConfig::Outcome::Run);
+    QCOMPARE(result.config.maxConnections, maxConnections);
+    QCOMPARE(result.config.httpTimeoutS, timeoutS);
 }
 
 // The real program: exit status 2 and one line on stderr naming the option.

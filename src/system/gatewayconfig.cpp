@@ -13,7 +13,8 @@ namespace {
 const QStringList settingNames = {
     QStringLiteral("serial-port"), QStringLiteral("baud"),        QStringLiteral("http-host"),
     QStringLiteral("http-port"),   QStringLiteral("media-dir"),   QStringLiteral("mode"),
-    QStringLiteral("media-count"), QStringLiteral("first-id"),
+    QStringLiteral("media-count"), QStringLiteral("first-id"),    QStringLiteral("max-connections"),
+    QStringLiteral("http-timeout-s"),
 };
 
 std::optional<qint64> toInteger(const QString &text, qint64 min, qint64 max)
@@ -74,6 +75,16 @@ QString apply(GatewayConfig &config, const QString &name, const QString &value, 
         if (!first)
             return invalid("0 or 1");
         config.firstId = int(*first);
+    } else if (name == QLatin1String("max-connections")) {
+        const auto count = toInteger(value, 32, 100000);
+        if (!count)
+            return invalid("a number of connections from 32 to 100000");
+        config.maxConnections = int(*count);
+    } else if (name == QLatin1String("http-timeout-s")) {
+        const auto seconds = toInteger(value, 1, 3600);
+        if (!seconds)
+            return invalid("a number of seconds from 1 to 3600");
+        config.httpTimeoutS = int(*seconds);
     }
     return {};
 }
@@ -104,6 +115,8 @@ GatewayConfig::Result GatewayConfig::parse(const QStringList &arguments, const D
         { QStringLiteral("mode"), { QStringLiteral("prototype (10 media) or production (100) (default: prototype)."), QStringLiteral("mode") } },
         { QStringLiteral("media-count"), { QStringLiteral("Any other number of media."), QStringLiteral("n") } },
         { QStringLiteral("first-id"), { QStringLiteral("Number of the first button and media file, 0 or 1 (default: 0)."), QStringLiteral("0|1") } },
+        { QStringLiteral("max-connections"), { QStringLiteral("HTTP and WebSocket connections at once; the last 16 serve only /health and /status (default: 1024)."), QStringLiteral("n") } },
+        { QStringLiteral("http-timeout-s"), { QStringLiteral("Seconds a client has to send a whole request, and an idle connection is kept (default: 10)."), QStringLiteral("s") } },
     };
     for (const QString &name : settingNames) {
         const auto &[description, valueName] = descriptions.at(name);

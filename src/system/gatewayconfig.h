@@ -30,6 +30,8 @@ public:
     QString mode = QStringLiteral("prototype"); // prototype, production or custom
     int mediaCount = 10;
     int firstId = 0;
+    int maxConnections = 1024;
+    int httpTimeoutS = 10;
     QString configFile; // the file that was read, if any
 };
 

@@ -3,29 +3,27 @@
 #include "system/logging.h"
 #include "web/fileslice.h"
 #include "web/httpfilesemantics.h"
-#include "web/responsewriter.h"
+#include "web/httprequest.h"
+#include "web/httpresponder.h"
 
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
-#include <QHttpServerRequest>
-#include <QHttpServerResponder>
 #include <QUrl>
 #include <QUrlQuery>
 
 #include <memory>
 
-using StatusCode = QHttpServerResponder::StatusCode;
 using Header = HttpFileSemantics::Header;
 using HeaderList = HttpFileSemantics::HeaderList;
 
 namespace {
 
-void writeText(ResponseWriter &writer, StatusCode status, const QByteArray &text, HeaderList headers = {})
+void writeText(HttpResponder &responder, int status, const QByteArray &text, HeaderList headers = {})
 {
     headers.append(Header("Content-Type", QByteArrayLiteral("text/plain; charset=utf-8")));
-    writer.write(status, headers, text);
+    responder.write(status, headers, text);
 }
 
 bool isResourcePath(const QString &path)
@@ -42,28 +40,25 @@ FileResponder::FileResponder(const QString &root, Caching caching)
 {
 }
 
-void FileResponder::respond(const QHttpServerRequest &request, QHttpServerResponder &responder,
-                            QStringView prefix) const
+void FileResponder::respond(const HttpRequest &request, HttpResponder &responder, QStringView prefix) const
 {
     // The encoded form keeps %2F, %5C and %00 apart from real separators;
     // QUrl has already turned %2e and other unreserved escapes into plain text.
-    const QString path = request.url().path(QUrl::FullyEncoded);
+    const QString path = request.url.path(QUrl::FullyEncoded);
     bool refused = !path.startsWith(prefix);
     const QString file = refused ? QString() : resolve(QStringView(path).mid(prefix.size()), &refused);
     if (file.isEmpty()) {
         if (refused)
-            qCInfo(lcHttp).noquote() << "refused" << path << "from" << request.remoteAddress().toString();
+            qCInfo(lcHttp).noquote() << "refused" << path << "from" << request.peer.toString();
         else
             qCDebug(lcHttp).noquote() << "not found:" << path;
-        ResponseWriter writer(responder, request.method() == QHttpServerRequest::Method::Head);
-        writeText(writer, StatusCode::NotFound, "Not found\n");
+        writeText(responder, 404, "Not found\n");
         return;
     }
     serve(request, responder, file);
 }
 
-void FileResponder::respondFile(const QHttpServerRequest &request, QHttpServerResponder &responder,
-                                const QString &name) const
+void FileResponder::respondFile(const HttpRequest &request, HttpResponder &responder, const QString &name) const
 {
     serve(request, responder, m_root + QLatin1Char('/') + name);
 }
@@ -125,21 +120,18 @@ QByteArray FileResponder::resourceTag(const QString &path, QFile *file) const
     return tag;
 }
 
-void FileResponder::serve(const QHttpServerRequest &request, QHttpServerResponder &responder,
-                          const QString &path) const
+void FileResponder::serve(const HttpRequest &request, HttpResponder &responder, const QString &path) const
 {
-    const auto method = request.method();
-    const bool head = method == QHttpServerRequest::Method::Head;
-    ResponseWriter writer(responder, head);
-    if (method != QHttpServerRequest::Method::Get && !head) {
-        writeText(writer, StatusCode::MethodNotAllowed, "Method not allowed\n", { { "Allow", "GET, HEAD" } });
+    const bool head = request.isHead();
+    if (!request.isGet() && !head) {
+        writeText(responder, 405, "Method not allowed\n", { { "Allow", "GET, HEAD" } });
         return;
     }
 
     auto file = std::make_unique<QFile>(path);
     if (!QFileInfo(path).isFile() || !file->open(QIODevice::ReadOnly)) {
         qCDebug(lcHttp).noquote() << "not found:" << path << file->errorString();
-        writeText(writer, StatusCode::NotFound, "Not found\n");
+        writeText(responder, 404, "Not found\n");
         return;
     }
     // Size and time of the file actually opened, not of whatever the name
@@ -156,7 +148,7 @@ void FileResponder::serve(const QHttpServerRequest &request, QHttpServerResponde
         representation.lastModified = modified;
         // The gateway's URLs carry `?v=` + mtime in base 36: such a URL names
         // one version of the file for good.
-        const QString version = QUrlQuery(request.url()).queryItemValue(QStringLiteral("v"));
+        const QString version = QUrlQuery(request.url).queryItemValue(QStringLiteral("v"));
         if (m_caching == Caching::Media && modified.isValid()
             && version == QString::number(modified.toMSecsSinceEpoch(), 36))
             cacheControl = QByteArrayLiteral("public, max-age=31536000, immutable");
@@ -181,25 +173,25 @@ void FileResponder::serve(const QHttpServerRequest &request, QHttpServerResponde
 
     switch (decision.status) {
     case 412:
-        writeText(writer, StatusCode::PreconditionFailed, "Precondition failed\n");
+        writeText(responder, 412, "Precondition failed\n");
         return;
     case 304:
         qCDebug(lcHttp).noquote() << "304" << path;
-        writer.writeNotModified(headers, representation.size);
+        responder.writeNotModified(headers);
         return;
     case 416:
         qCDebug(lcHttp).noquote() << "416" << path << asked.range;
-        writeText(writer, StatusCode::RequestRangeNotSatisfiable, "Range not satisfiable\n",
+        writeText(responder, 416, "Range not satisfiable\n",
                   headers + decision.headers);
         return;
     }
 
-    const auto status = StatusCode(decision.status); // 200 or 206
+    const int status = decision.status; // 200 or 206
     headers.append(Header("Content-Type", HttpFileSemantics::contentType(path)));
     headers.append(Header("X-Content-Type-Options", "nosniff"));
     headers += decision.headers;
     const qint64 offset = decision.range.first;
     const qint64 length = decision.range.length();
-    qCDebug(lcHttp).noquote() << (head ? "HEAD" : "GET") << path << int(status) << offset << length;
-    writer.write(status, headers, std::make_unique<FileSlice>(file.release(), offset, length));
+    qCDebug(lcHttp).noquote() << (head ? "HEAD" : "GET") << path << status << offset << length;
+    responder.write(status, headers, std::make_unique<FileSlice>(file.release(), offset, length));
 }

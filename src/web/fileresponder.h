@@ -6,9 +6,9 @@
 #include <QString>
 #include <QStringView>
 
+class HttpResponder;
 class QFile;
-class QHttpServerRequest;
-class QHttpServerResponder;
+struct HttpRequest;
 
 // Answers GET and HEAD for the files of one folder the way a static web
 // server does: Range (206/416), ETag/Last-Modified and 304, Cache-Control,
@@ -31,16 +31,13 @@ public:
 
     // Answers for the file named by the request's URL path after `prefix`
     // ("/media/"), exactly as the client sent it (percent-encoded).
-    void respond(const QHttpServerRequest &request, QHttpServerResponder &responder,
-                 QStringView prefix) const;
+    void respond(const HttpRequest &request, HttpResponder &responder, QStringView prefix) const;
     // Answers with a known file of the root (e.g. "index.html" for "/").
-    void respondFile(const QHttpServerRequest &request, QHttpServerResponder &responder,
-                     const QString &name) const;
+    void respondFile(const HttpRequest &request, HttpResponder &responder, const QString &name) const;
 
 private:
     QString resolve(QStringView encodedName, bool *refused) const;
-    void serve(const QHttpServerRequest &request, QHttpServerResponder &responder,
-               const QString &path) const;
+    void serve(const HttpRequest &request, HttpResponder &responder, const QString &path) const;
     QByteArray resourceTag(const QString &path, QFile *file) const;
 
     QString m_root;

@@ -6,9 +6,9 @@
 class QFile;
 
 // A read-only view of `length` bytes of a file starting at `offset`.
-// size() is the slice's length, so QHttpServerResponder::write(QIODevice*, …)
-// announces the right Content-Length for a 206 answer, and data is read from
-// disk piece by piece as the consumer asks for it instead of all at once.
+// size() is the slice's length, so HttpResponder::write announces the right
+// Content-Length for a 206 answer, and data is read from disk piece by piece
+// as the client takes it instead of all at once.
 class FileSlice : public QIODevice
 {
     Q_OBJECT

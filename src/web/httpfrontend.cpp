@@ -2,120 +2,122 @@
 
 #include "core/panelcontroller.h"
 #include "system/logging.h"
-#include "web/connectiongate.h"
 #include "web/gatewaystatus.h"
-#include "web/httpcompat.h"
+#include "web/httprequest.h"
+#include "web/httpresponder.h"
+#include "web/httpserver.h"
 
-#include <QHttpServerRequest>
 #include <QJsonDocument>
 
 namespace {
 
 const QByteArray textPlain = QByteArrayLiteral("text/plain; charset=utf-8");
 
-bool isGetOrPost(const QHttpServerRequest &request)
+void replyText(HttpResponder &responder, int status, const QByteArray &text, HttpResponder::HeaderList headers = {})
 {
-    return request.method() == QHttpServerRequest::Method::Get
-            || request.method() == QHttpServerRequest::Method::Post;
+    headers.prepend({ "Content-Type", textPlain });
+    responder.write(status, headers, text);
 }
 
-// Answers with a body, or with its headers alone for HEAD: a body there would
-// be read as the start of the next answer on a kept-alive connection.
-void reply(const QHttpServerRequest &request, QHttpServerResponder &responder, const QByteArray &body,
-           const QByteArray &mimeType, QHttpServerResponder::StatusCode status = QHttpServerResponder::StatusCode::Ok)
+bool isGetOrPost(const HttpRequest &request)
 {
-    const bool head = request.method() == QHttpServerRequest::Method::Head;
-    responder.write(head ? QByteArray() : body, mimeType, status);
+    return request.isGet() || request.method == "POST";
 }
 
-void replyJson(const QHttpServerRequest &request, QHttpServerResponder &responder, const QJsonObject &object,
-               QHttpServerResponder::StatusCode status = QHttpServerResponder::StatusCode::Ok)
+bool isGetOrHead(const HttpRequest &request)
 {
-    reply(request, responder, QJsonDocument(object).toJson(), QByteArrayLiteral("application/json"), status);
+    return request.isGet() || request.isHead();
 }
 
 } // namespace
 
-HttpFrontend::HttpFrontend(QHttpServer *server, PanelController *controller, const GatewayStatus *status,
-                           const QString &mediaDir, QObject *parent)
+HttpFrontend::HttpFrontend(PanelController *controller, const GatewayStatus *status, const QString &mediaDir,
+                           const HttpLimits &limits, QObject *parent)
     : QObject(parent),
-      m_server(server),
       m_controller(controller),
       m_status(status),
       m_staticFiles(QStringLiteral(":/static"), FileResponder::Caching::Revalidate),
-      m_mediaFiles(mediaDir, FileResponder::Caching::Media)
+      m_mediaFiles(mediaDir, FileResponder::Caching::Media),
+      m_server(new HttpServer(limits, QStringLiteral("/ws"),
+                              [this](const HttpRequest &request, HttpResponder &responder) {
+                                  handle(request, responder);
+                              },
+                              this))
 {
-    addRoutes();
+    connect(m_server, &HttpServer::webSocketRequested, this, &HttpFrontend::webSocketRequested);
 }
 
 bool HttpFrontend::listen(const QHostAddress &address, quint16 port)
 {
-    auto *tcp = new ConnectionGate(QStringLiteral("/ws"), m_server);
-    if (!tcp->listen(address, port)) {
-        m_error = QStringLiteral("cannot listen on %1:%2: %3").arg(address.toString()).arg(port).arg(tcp->errorString());
-        delete tcp;
+    if (!m_server->listen(address, port)) {
+        m_error = QStringLiteral("cannot listen on %1:%2: %3")
+                          .arg(address.toString())
+                          .arg(port)
+                          .arg(m_server->errorString());
         return false;
     }
-    connect(tcp, &ConnectionGate::webSocketRequested, this, &HttpFrontend::webSocketRequested);
-    m_server->bind(tcp); // the server owns it from here on
-    qCInfo(lcHttp).noquote() << QStringLiteral("listening on %1:%2").arg(address.toString()).arg(tcp->serverPort());
+    qCInfo(lcHttp).noquote() << QStringLiteral("listening on %1:%2").arg(address.toString()).arg(m_server->serverPort());
     return true;
 }
 
-void HttpFrontend::addRoutes()
+void HttpFrontend::handle(const HttpRequest &request, HttpResponder &responder)
 {
-    m_server->route("/", [this](const QHttpServerRequest &request, HttpResponder responder) {
-        m_staticFiles.respondFile(request, responder, QStringLiteral("index.html"));
-    });
-    m_server->route("/static/<arg>", [this](const QString &, const QHttpServerRequest &request, HttpResponder responder) {
-        m_staticFiles.respond(request, responder, u"/static/");
-    });
-    m_server->route("/media/<arg>", [this](const QString &, const QHttpServerRequest &request, HttpResponder responder) {
-        m_mediaFiles.respond(request, responder, u"/media/");
-    });
-    // Upgrades are ConnectionGate's; a plain GET learns what to do.
-    m_server->route("/ws", [](const QHttpServerRequest &request, HttpResponder responder) {
-        reply(request, responder, "WebSocket endpoint: connect with a WebSocket client\n", textPlain,
-                  QHttpServerResponder::StatusCode::UpgradeRequired);
-    });
-    m_server->route("/test/play/<arg>", [this](const QString &arg, const QHttpServerRequest &request, HttpResponder responder) {
-        if (!isGetOrPost(request))
-            return reply(request, responder, "ERROR: use GET or POST\n", textPlain,
-                         QHttpServerResponder::StatusCode::MethodNotAllowed);
-        bool ok = false;
-        const int id = arg.toInt(&ok);
-        if (!ok || id < 0 || !m_controller->press(id)) {
-            qCWarning(lcHttp).noquote() << "test press refused:" << arg.left(40);
-            return reply(request, responder, QStringLiteral("ERROR: invalid id '%1'\n").arg(arg.left(40)).toUtf8(),
-                         textPlain, QHttpServerResponder::StatusCode::BadRequest);
-        }
-        reply(request, responder, QStringLiteral("OK: play %1\n").arg(id).toUtf8(), textPlain);
-    });
-    m_server->route("/test/stop", [this](const QHttpServerRequest &request, HttpResponder responder) {
-        if (!isGetOrPost(request))
-            return reply(request, responder, "ERROR: use GET or POST\n", textPlain,
-                         QHttpServerResponder::StatusCode::MethodNotAllowed);
-        m_controller->stop();
-        reply(request, responder, "OK: stopped\n", textPlain);
-    });
-    m_server->route("/status", [this](const QHttpServerRequest &request, HttpResponder responder) {
-        replyJson(request, responder, m_status->status());
-    });
-    m_server->route("/health", [this](const QHttpServerRequest &request, HttpResponder responder) {
-        const QJsonObject health = m_status->health();
-        const bool healthy = health.value(QLatin1String("status")) == QLatin1String("healthy");
-        replyJson(request, responder, health,
-                  healthy ? QHttpServerResponder::StatusCode::Ok : QHttpServerResponder::StatusCode::ServiceUnavailable);
-    });
+    const QString path = request.url.path();
+    if (path == QLatin1String("/"))
+        return m_staticFiles.respondFile(request, responder, QStringLiteral("index.html"));
+    if (path.startsWith(QLatin1String("/static/")))
+        return m_staticFiles.respond(request, responder, u"/static/");
+    if (path.startsWith(QLatin1String("/media/")))
+        return m_mediaFiles.respond(request, responder, u"/media/");
+    if (path == QLatin1String("/ws")) // upgrades never get here: the connection hands them over
+        return replyText(responder, 426, "WebSocket endpoint: connect with a WebSocket client\n",
+                         { { "Upgrade", "websocket" } });
+    if (path.startsWith(QLatin1String("/test/play/")) && path.count(QLatin1Char('/')) == 3)
+        return testPlay(request, responder, path.mid(11));
+    if (path == QLatin1String("/test/stop"))
+        return testStop(request, responder);
+    if (path == QLatin1String("/status") || path == QLatin1String("/health"))
+        return report(request, responder, path == QLatin1String("/health"));
 
-    const auto notFound = [](const QHttpServerRequest &request, HttpResponder responder) {
-        qCInfo(lcHttp).noquote() << "404 for" << request.url().path(QUrl::FullyEncoded).left(200) << "from"
-                                 << request.remoteAddress().toString();
-        reply(request, responder, "Not found\n", textPlain, QHttpServerResponder::StatusCode::NotFound);
-    };
-#if QT_VERSION >= QT_VERSION_CHECK(6, 8, 0)
-    m_server->setMissingHandler(this, notFound);
-#else
-    m_server->setMissingHandler(notFound);
-#endif
+    qCInfo(lcHttp).noquote() << "404 for" << request.url.path(QUrl::FullyEncoded).left(200) << "from"
+                             << request.peer.toString();
+    replyText(responder, 404, "Not found\n");
+}
+
+void HttpFrontend::testPlay(const HttpRequest &request, HttpResponder &responder, const QString &arg)
+{
+    if (!isGetOrPost(request))
+        return replyText(responder, 405, "ERROR: use GET or POST\n", { { "Allow", "GET, POST" } });
+    bool ok = false;
+    const int id = arg.toInt(&ok);
+    if (!ok || id < 0 || !m_controller->press(id)) {
+        qCWarning(lcHttp).noquote() << "test press refused:" << arg.left(40);
+        return replyText(responder, 400, QStringLiteral("ERROR: invalid id '%1'\n").arg(arg.left(40)).toUtf8());
+    }
+    replyText(responder, 200, QStringLiteral("OK: play %1\n").arg(id).toUtf8());
+}
+
+void HttpFrontend::testStop(const HttpRequest &request, HttpResponder &responder)
+{
+    if (!isGetOrPost(request))
+        return replyText(responder, 405, "ERROR: use GET or POST\n", { { "Allow", "GET, POST" } });
+    m_controller->stop();
+    replyText(responder, 200, "OK: stopped\n");
+}
+
+void HttpFrontend::report(const HttpRequest &request, HttpResponder &responder, bool health)
+{
+    if (!isGetOrHead(request))
+        return replyText(responder, 405, "Method not allowed\n", { { "Allow", "GET, HEAD" } });
+    int status = 200;
+    QJsonObject body;
+    if (health) {
+        body = m_status->health();
+        if (body.value(QLatin1String("status")) != QLatin1String("healthy"))
+            status = 503;
+    } else {
+        body = m_status->status();
+    }
+    responder.write(status, { { "Content-Type", "application/json" }, { "Cache-Control", "no-store" } },
+                    QJsonDocument(body).toJson());
 }

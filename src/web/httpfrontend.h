@@ -2,42 +2,47 @@
 #define HTTPFRONTEND_H
 
 #include "web/fileresponder.h"
+#include "web/httplimits.h"
 
 #include <QHostAddress>
-#include <QHttpServer>
 #include <QObject>
+#include <QTcpSocket>
 
 class GatewayStatus;
-class QTcpSocket;
+class HttpServer;
 class PanelController;
+struct HttpRequest;
+class HttpResponder;
 
-// The HTTP routes (docs/http.md) on the gateway's QHttpServer. Its port is
-// shared with /ws: ConnectionGate sorts out the WebSocket upgrades before the
-// routes see a request, and they leave through webSocketRequested().
+// The HTTP routes (docs/http.md) on the gateway's HttpServer. Its port is
+// shared with /ws: upgrades on /ws leave through webSocketRequested().
 class HttpFrontend : public QObject
 {
     Q_OBJECT
 
 public:
-    HttpFrontend(QHttpServer *server, PanelController *controller, const GatewayStatus *status,
-                 const QString &mediaDir, QObject *parent = nullptr);
+    HttpFrontend(PanelController *controller, const GatewayStatus *status, const QString &mediaDir,
+                 const HttpLimits &limits, QObject *parent = nullptr);
 
-    // Listens on our own QTcpServer: Qt 6.8 dropped QHttpServer::listen(), and
-    // a taken port is then an error we can report.
     bool listen(const QHostAddress &address, quint16 port);
     QString errorString() const { return m_error; }
+
+    // Answers one request; public for the tests of the routes.
+    void handle(const HttpRequest &request, HttpResponder &responder);
 
 Q_SIGNALS:
     void webSocketRequested(QTcpSocket *socket);
 
 private:
-    void addRoutes();
+    void testPlay(const HttpRequest &request, HttpResponder &responder, const QString &arg);
+    void testStop(const HttpRequest &request, HttpResponder &responder);
+    void report(const HttpRequest &request, HttpResponder &responder, bool health);
 
-    QHttpServer *m_server;
     PanelController *m_controller;
     const GatewayStatus *m_status;
     FileResponder m_staticFiles;
     FileResponder m_mediaFiles;
+    HttpServer *m_server;
     QString m_error;
 };
 

@@ -4,14 +4,13 @@
 #include <QElapsedTimer>
 #include <QHash>
 #include <QObject>
+#include <QTcpSocket>
 #include <QTimer>
+#include <QWebSocket>
 #include <QWebSocketServer>
 
-class QTcpSocket;
-class QWebSocket;
-
 // The browsers connected on /ws (docs/websocket.md). It owns a
-// QWebSocketServer that does not listen: ConnectionGate hands it the upgrade
+// QWebSocketServer that does not listen: HttpServer hands it the upgrade
 // requests. It keeps the client list, sends what it is given, keeps the
 // connections alive and turns what browsers send into signals. Anything
 // malformed is logged, counted and otherwise ignored; the connection stays.

@@ -1,0 +1,37 @@
+#include "web/httpresponder.h"
+
+#include "web/httpconnection.h"
+
+#include <QIODevice>
+
+HttpResponder::HttpResponder(HttpConnection *connection, bool head) : m_connection(connection), m_head(head)
+{
+}
+
+void HttpResponder::write(int status, const HeaderList &headers, const QByteArray &body)
+{
+    if (m_answered || !m_connection)
+        return;
+    m_answered = true;
+    m_connection->writeResponse(status, headers, body.size(), m_head ? QByteArray() : body);
+}
+
+void HttpResponder::write(int status, const HeaderList &headers, std::unique_ptr<QIODevice> body)
+{
+    if (m_answered || !m_connection)
+        return;
+    m_answered = true;
+    const qint64 length = body->size();
+    if (m_head)
+        m_connection->writeResponse(status, headers, length, QByteArray());
+    else
+        m_connection->writeResponse(status, headers, std::move(body));
+}
+
+void HttpResponder::writeNotModified(const HeaderList &headers)
+{
+    if (m_answered || !m_connection)
+        return;
+    m_answered = true;
+    m_connection->writeResponse(304, headers, -1, QByteArray());
+}

@@ -1,0 +1,41 @@
+#ifndef HTTPRESPONDER_H
+#define HTTPRESPONDER_H
+
+#include <QByteArray>
+#include <QList>
+#include <QPair>
+#include <QPointer>
+
+#include <memory>
+
+class HttpConnection;
+class QIODevice;
+
+// The handle a route gets to answer one request. Each request is answered
+// exactly once; HEAD answers carry the headers of the GET answer and no
+// body. Writing goes to the connection that read the request, and is
+// dropped if that connection has gone meanwhile.
+class HttpResponder
+{
+public:
+    using HeaderList = QList<QPair<QByteArray, QByteArray>>;
+
+    HttpResponder(HttpConnection *connection, bool head);
+
+    // A short body held in memory; Content-Length is added.
+    void write(int status, const HeaderList &headers, const QByteArray &body);
+    // A body read from `device` (open, of known size()) as the client takes it.
+    void write(int status, const HeaderList &headers, std::unique_ptr<QIODevice> body);
+    // 304: no body and no Content-Length.
+    void writeNotModified(const HeaderList &headers);
+
+    bool isHead() const { return m_head; }
+    bool hasAnswered() const { return m_answered; }
+
+private:
+    QPointer<HttpConnection> m_connection;
+    bool m_head;
+    bool m_answered = false;
+};
+
+#endif // HTTPRESPONDER_H
