@@ -50,7 +50,7 @@ BenchConfig::ParseResult BenchConfig::parse(const QStringList &arguments, QStrin
     const QCommandLineOption gatewayOpt(QStringLiteral("gateway"),
         QStringLiteral("Gateway program for the default template."), QStringLiteral("path"));
     const QCommandLineOption scenarioOpt(QStringLiteral("scenario"),
-        QStringLiteral("Comma-separated scenarios, or all: %1.").arg(allScenarios().join(QLatin1Char(','))),
+        QStringLiteral("Comma-separated scenarios, or all: %1; soak only when named.").arg(allScenarios().join(QLatin1Char(','))),
         QStringLiteral("list"), QStringLiteral("all"));
     const QCommandLineOption jsonOpt(QStringLiteral("json"),
         QStringLiteral("Also write the figures as JSON to this file."), QStringLiteral("file"));
@@ -89,7 +89,10 @@ BenchConfig::ParseResult BenchConfig::parse(const QStringList &arguments, QStrin
         QStringLiteral("n"));
     const QCommandLineOption quickOpt(QStringLiteral("quick"),
         QStringLiteral("Small counts for a smoke run of a few seconds."));
-    p.addOptions({serverOpt, gatewayOpt, scenarioOpt, jsonOpt, logDirOpt, pressesOpt, intervalOpt, clientsOpt, burstOpt, burstClientsOpt, idleOpt, startupRunsOpt, mediaOpt, firstIdOpt, downloadMbOpt, downloadClientsOpt, baselineOpt, timeoutOpt, repeatOpt, quickOpt});
+    const QCommandLineOption soakOpt(QStringLiteral("soak-minutes"),
+        QStringLiteral("Length of the soak scenario, a museum day compressed (default 60; 1 with --quick)."),
+        QStringLiteral("min"));
+    p.addOptions({serverOpt, gatewayOpt, scenarioOpt, jsonOpt, logDirOpt, pressesOpt, intervalOpt, clientsOpt, burstOpt, burstClientsOpt, idleOpt, startupRunsOpt, mediaOpt, firstIdOpt, downloadMbOpt, downloadClientsOpt, baselineOpt, timeoutOpt, repeatOpt, quickOpt, soakOpt});
 
     if (!p.parse(arguments)) {
         *message = p.errorText();
@@ -117,6 +120,7 @@ BenchConfig::ParseResult BenchConfig::parse(const QStringList &arguments, QStrin
         startupRuns = 2;
         downloadMb = 5;
         baselineIterations = 50;
+        soakMinutes = 1;
     }
 
     struct IntOpt { const QCommandLineOption &opt; int *value; int min; int max; };
@@ -135,6 +139,7 @@ BenchConfig::ParseResult BenchConfig::parse(const QStringList &arguments, QStrin
         {baselineOpt, &baselineIterations, 1, 1000000},
         {timeoutOpt, &timeoutMs, 10, 600000},
         {repeatOpt, &repeat, 1, 100},
+        {soakOpt, &soakMinutes, 1, 24 * 60},
     };
     for (const IntOpt &o : ints) {
         if (!p.isSet(o.opt))
@@ -157,11 +162,11 @@ BenchConfig::ParseResult BenchConfig::parse(const QStringList &arguments, QStrin
         const QString name = s.trimmed();
         if (name == QLatin1String("all")) {
             scenarios = allScenarios();
-        } else if (allScenarios().contains(name)) {
+        } else if (allScenarios().contains(name) || name == QLatin1String("soak")) {
             if (!scenarios.contains(name))
                 scenarios << name;
         } else {
-            *message = QStringLiteral("--scenario: unknown scenario '%1' (known: all,%2)")
+            *message = QStringLiteral("--scenario: unknown scenario '%1' (known: all,%2,soak)")
                            .arg(name, allScenarios().join(QLatin1Char(',')));
             return Error;
         }

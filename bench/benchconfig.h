@@ -16,6 +16,7 @@ public:
     bool wants(const QString &scenario) const { return scenarios.contains(scenario); }
     QJsonObject toJson() const;
 
+    // What "all" runs; the soak runs only when named.
     static QStringList allScenarios();
 
     QString serverTemplate;
@@ -36,6 +37,7 @@ public:
     int baselineIterations = 500;
     int timeoutMs = 2000;
     int repeat = 1;
+    int soakMinutes = 60;
     bool quick = false;
 };
 

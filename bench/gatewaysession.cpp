@@ -3,6 +3,8 @@
 #include "eventwait.h"
 #include "httpprobe.h"
 
+#include <QFile>
+
 namespace {
 
 QProcessEnvironment &childEnvironment()
@@ -71,6 +73,15 @@ bool GatewaySession::start(const Options &options)
     }
     Fill fill;
     fill.pty = m_panel.slavePath();
+    if (options.panelLink) {
+        m_panelLink = m_logDir.filePath(QStringLiteral("panel"));
+        QFile::remove(m_panelLink);
+        if (!QFile::link(m_panel.slavePath(), m_panelLink)) {
+            m_error = QStringLiteral("cannot link %1 to %2").arg(m_panelLink, m_panel.slavePath());
+            return false;
+        }
+        fill.pty = m_panelLink;
+    }
     fill.port = m_port;
     fill.media = m_media.path();
     fill.count = options.mediaCount;
@@ -112,4 +123,15 @@ bool GatewaySession::start(const Options &options)
 void GatewaySession::stop()
 {
     m_gateway.stop();
+}
+
+bool GatewaySession::replugPanel()
+{
+    if (m_panelLink.isEmpty())
+        return false;
+    m_panel.close();
+    QFile::remove(m_panelLink);
+    if (!m_panel.open(&m_error))
+        return false;
+    return QFile::link(m_panel.slavePath(), m_panelLink);
 }

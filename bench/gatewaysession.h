@@ -28,6 +28,10 @@ public:
         qint64 bigAudioBytes = 0;
         int healthTimeoutMs = 10000;
         QString logPath;   // empty: a temporary file
+        // The gateway gets a symlink to the pty instead of its own path, so
+        // replugPanel() can take the panel away and bring a new one back at
+        // the same path, as a USB re-plug does.
+        bool panelLink = false;
     };
 
     explicit GatewaySession(QObject *parent = nullptr);
@@ -40,6 +44,9 @@ public:
     // Creates everything and waits until /health answers 200.
     bool start(const Options &options);
     void stop();
+    // Closes the panel's pty (the gateway sees a hang-up) and opens a new one
+    // behind the same link. Only with Options::panelLink.
+    bool replugPanel();
 
     QString errorString() const { return m_error; }
     qint64 startupNs() const { return m_startupNs; }   // exec to first 200
@@ -57,6 +64,7 @@ private:
     QTemporaryDir m_logDir;
     PtyPanel m_panel;
     GatewayProcess m_gateway;
+    QString m_panelLink;
     quint16 m_port = 0;
     qint64 m_startupNs = -1;
     QString m_error;

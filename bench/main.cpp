@@ -2,6 +2,7 @@
 #include "benchreport.h"
 #include "benchrunner.h"
 #include "gatewaysession.h"
+#include "soakrunner.h"
 
 #include <QCoreApplication>
 #include <QFile>
@@ -37,6 +38,24 @@ int main(int argc, char *argv[])
         return 2;
     case BenchConfig::Ok:
         break;
+    }
+
+    if (config.wants(QStringLiteral("soak"))) {
+        // A day's wear on one gateway: its own figures, its own report.
+        SoakRunner soak(config);
+        const QJsonObject figures = soak.run();
+        const QByteArray json = QJsonDocument(figures).toJson();
+        std::printf("%s", json.constData());
+        if (!config.jsonPath.isEmpty()) {
+            QFile f(config.jsonPath);
+            if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) || f.write(json) < 0)
+                std::fprintf(stderr, "panel-bench: cannot write %s\n", qPrintable(config.jsonPath));
+        }
+        for (const QString &problem : soak.problems())
+            std::fprintf(stderr, "panel-bench: %s\n", qPrintable(problem));
+        config.scenarios.removeAll(QStringLiteral("soak"));
+        if (config.scenarios.isEmpty())
+            return soak.problems().isEmpty() ? 0 : 1;
     }
 
     BenchRunner runner(config);

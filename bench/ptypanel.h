@@ -26,6 +26,7 @@ public:
     explicit PtyPanel(QObject *parent = nullptr);
 
     bool open(QString *error);
+    void close() { m_pty.close(); }
     QString slavePath() const { return m_pty.slavePath(); }
 
     // Writes "PRESS NNN\n" now; returns the timestamp taken right before
