@@ -35,17 +35,17 @@ void HttpServer::incomingConnection(qintptr handle)
     ++m_connections;
     // Counted down whoever ends up owning the socket (a WebSocket too).
     connect(socket, &QObject::destroyed, this, [this] {
-        if (--m_connections < m_limits.maxConnections - m_limits.reservedConnections && m_fullLogged) {
+        if (--m_connections < m_limits.maxConnections - m_limits.reservedConnections && m_reserveLogged) {
             qCInfo(lcHttp) << "below the connection limit again:" << m_connections << "open";
-            m_fullLogged = false;
+            m_reserveLogged = m_fullLogged = false;
         }
     });
     auto *connection = new HttpConnection(socket, m_limits, m_webSocketPath, m_handler, this);
     if (m_connections > m_limits.maxConnections - m_limits.reservedConnections) {
-        if (!m_fullLogged)
+        if (!m_reserveLogged)
             qCWarning(lcHttp) << "connection limit nearly reached:" << m_connections
-                              << "open; only /health and /status are served";
-        m_fullLogged = true;
+                              << "open; new ones are served /health and /status only";
+        m_reserveLogged = true;
         connection->setReserveOnly(true);
     }
     connect(connection, &HttpConnection::webSocketRequested, this, &HttpServer::webSocketRequested);

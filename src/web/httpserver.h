@@ -39,6 +39,7 @@ private:
     QString m_webSocketPath;
     HttpConnection::Handler m_handler;
     int m_connections = 0;
+    bool m_reserveLogged = false; // each logged once until below the reserve again
     bool m_fullLogged = false;
 };
 
