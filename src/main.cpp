@@ -1,6 +1,7 @@
 #include "core/panelcontroller.h"
 #include "media/medialibrary.h"
 #include "panel/panellink.h"
+#include "system/configreloader.h"
 #include "system/gatewayconfig.h"
 #include "system/logging.h"
 #include "system/processlimits.h"
@@ -40,8 +41,8 @@ int main(int argc, char *argv[])
     QCoreApplication::setApplicationVersion(QStringLiteral(PANEL_VERSION));
     qSetMessagePattern(QStringLiteral("%{if-category}%{category}: %{endif}%{message}"));
 
-    const GatewayConfig::Result parsed = GatewayConfig::parse(
-            app.arguments(), { defaultMediaDir(), QStringLiteral(PANEL_INSTALLED_CONFIG) });
+    const GatewayConfig::Defaults defaults { defaultMediaDir(), QStringLiteral(PANEL_INSTALLED_CONFIG) };
+    const GatewayConfig::Result parsed = GatewayConfig::parse(app.arguments(), defaults);
     switch (parsed.outcome) {
     case GatewayConfig::Outcome::ShowHelp:
         std::fputs(qPrintable(parsed.message), stdout);
@@ -80,6 +81,7 @@ int main(int argc, char *argv[])
     HttpFrontend http(&controller, &status, media.folder(), limits);
     SystemdNotifier systemd;
     UnixSignalWatcher signalWatcher;
+    ConfigReloader reloader(app.arguments(), defaults, config);
 
     // A press: panel → controller → panel and browsers (docs/architecture.md).
     QObject::connect(&link, &PanelLink::pressed, &controller, &PanelController::press);
@@ -98,11 +100,17 @@ int main(int argc, char *argv[])
     QObject::connect(&http, &HttpFrontend::webSocketRequested, &hub, &WebSocketHub::handleUpgrade);
     QObject::connect(&hub, &WebSocketHub::clientConnected, &browsers, &BrowserChannel::greet);
 
+    // Signals (README.md): stop, reload (the config, then the media), state.
     QObject::connect(&signalWatcher, &UnixSignalWatcher::terminationRequested, &app, [&](int signalNumber) {
         qCInfo(lcApp) << "stopping on signal" << signalNumber;
         systemd.notifyStopping();
         QCoreApplication::quit();
     });
+    QObject::connect(&signalWatcher, &UnixSignalWatcher::reloadRequested, &reloader, &ConfigReloader::reload);
+    QObject::connect(&signalWatcher, &UnixSignalWatcher::reloadRequested, &media, &MediaLibrary::rescan);
+    QObject::connect(&reloader, &ConfigReloader::serialPortChanged, &link, &PanelLink::reconfigure);
+    QObject::connect(&signalWatcher, &UnixSignalWatcher::statusRequested, &app,
+                     [&status] { qCInfo(lcApp).noquote() << "state:" << status.summary(); });
 
     if (!http.listen(config.httpHost, config.httpPort)) {
         qCCritical(lcHttp).noquote() << http.errorString();

@@ -66,10 +66,13 @@ private Q_SLOTS:
     void pressOutOfRange();
     void staleEndedIsIgnored();
     void lateJoinerSeesCurrent();
+    void panelFloodIsThrottled_data();
+    void panelFloodIsThrottled();
 
-    // Serial outages
+    // Serial outages and flow control
     void reconnectsAtSamePath();
     void outageCostsLittleCpu();
+    void panelReadsSlowly();
 
     // HTTP
     void httpRoutes_data();
@@ -99,12 +102,20 @@ private Q_SLOTS:
 
     void stopsOnSignal_data();
     void stopsOnSignal();
+    void survivesSignal_data();
+    void survivesSignal();
+    void statusSignalLogsState_data();
+    void statusSignalLogsState();
+    void reloadSwitchesSerialPort();
+    void reloadKeepsRunningOnBadConfig_data();
+    void reloadKeepsRunningOnBadConfig();
 
 private:
     enum class Panel {
         Pty,    // a fresh pty, by its own path
         Link,   // a fresh pty behind a symlink: it can vanish and come back at one path
         Absent, // a device path that does not exist
+        Config, // a fresh pty named in the config file (panelConfigFile()), so that a reload can change it
     };
     // Starts the gateway with 50 media unless `extra` sets a mode, and waits
     // until it listens and, with a panel, has opened it and cleared its LEDs.
@@ -113,6 +124,11 @@ private:
     QJsonObject status();
     RawHttpClient http() const { return RawHttpClient(m_gateway->port()); }
     std::unique_ptr<WsClient> connectBrowser();
+    QString panelConfigFile() const { return m_dir.filePath(u"panel.conf"_s); }
+    // Sends `signalNumber` and waits for the log line it causes (-1: none came).
+    int signalAndWaitForLog(int signalNumber, const QString &text);
+    // SIGTERM: the gateway must stop cleanly, with status 0.
+    bool stopsCleanly();
 
     QTemporaryDir m_dir;
     QString m_mediaDir;      // complete: 000…049 .jpg and .mp3
@@ -191,6 +207,14 @@ bool TestGateway::launch(const QStringList &extra, Panel panel, const QString &m
             return false;
         }
         QString port = m_pty->slavePath();
+        QString configFile = m_configFile;
+        if (panel == Panel::Config) {
+            configFile = panelConfigFile();
+            if (!writeFile(configFile, "serial_port = " + port.toUtf8() + '\n')) {
+                m_launchError = u"cannot write "_s + configFile;
+                return false;
+            }
+        }
         if (panel == Panel::Link) {
             QFile::remove(m_linkPath);
             if (!QFile::link(port, m_linkPath)) {
@@ -200,7 +224,8 @@ bool TestGateway::launch(const QStringList &extra, Panel panel, const QString &m
             port = m_linkPath;
         }
         m_gateway = std::make_unique<GatewayProcess>();
-        if (!m_gateway->start(QStringList(arguments) << u"--serial-port"_s << port, m_configFile)) {
+        const QStringList portOption = panel == Panel::Config ? QStringList() : QStringList { u"--serial-port"_s, port };
+        if (!m_gateway->start(arguments + portOption, configFile)) {
             m_launchError = m_gateway->errorString();
             return false;
         }
@@ -256,6 +281,24 @@ QJsonObject TestGateway::status()
     if (response.status != 200)
         return {};
     return QJsonDocument::fromJson(response.body).object();
+}
+
+int TestGateway::signalAndWaitForLog(int signalNumber, const QString &text)
+{
+    const int from = int(m_gateway->logLines().size());
+    if (::kill(pid_t(m_gateway->pid()), signalNumber) != 0)
+        return -1;
+    return m_gateway->waitForLog(text, from);
+}
+
+bool TestGateway::stopsCleanly()
+{
+    QSignalSpy finished(m_gateway->process(), &QProcess::finished);
+    if (::kill(pid_t(m_gateway->pid()), SIGTERM) != 0)
+        return false;
+    if (finished.isEmpty() && !finished.wait(5000))
+        return false;
+    return m_gateway->process()->exitStatus() == QProcess::NormalExit && m_gateway->process()->exitCode() == 0;
 }
 
 std::unique_ptr<WsClient> TestGateway::connectBrowser()
@@ -435,6 +478,9 @@ void TestGateway::pressOutOfRange_data()
     QTest::newRow("999") << QByteArray("PRESS 999\n");
     QTest::newRow("one past the last") << QByteArray("PRESS 050\n");
     QTest::newRow("six digits") << QByteArray("PRESS 123456\n");
+    QTest::newRow("seven digits") << QByteArray("PRESS 1234567\n");
+    QTest::newRow("twenty digits") << QByteArray("PRESS 12345678901234567890\n");
+    QTest::newRow("seven digits, padded") << QByteArray("PRESS 0000050\n");
 }
 
 void TestGateway::pressOutOfRange()
@@ -511,6 +557,48 @@ void TestGateway::lateJoinerSeesCurrent()
     QVERIFY(idle.value("current"_L1).isNull());
 }
 
+void TestGateway::panelFloodIsThrottled_data()
+{
+    QTest::addColumn<QByteArray>("line");
+    QTest::addColumn<int>("rejectedEach"); // what each line adds to rejected_presses
+    QTest::addColumn<QString>("logged");   // the log line each would write unthrottled
+    QTest::addColumn<int>("maxLines");     // at most this many of those lines
+
+    QTest::newRow("out of range") << QByteArray("PRESS 999\n") << 1 << u"ignored"_s << 5;
+    QTest::newRow("seven digits") << QByteArray("PRESS 1234567\n") << 1 << u"ignored"_s << 5;
+    QTest::newRow("refusals") << QByteArray("ERROR invalid id\n") << 0 << u"refused"_s << 5;
+    QTest::newRow("READY") << QByteArray("READY\n") << 0 << u"firmware ready"_s << 5;
+    QTest::newRow("garbage") << QByteArray("\x1b[0m rst:0x1 PRESS\n") << 0 << u"panel.serial"_s << 0;
+}
+
+// A panel that babbles for a long time: counted exactly, logged a few times.
+void TestGateway::panelFloodIsThrottled()
+{
+    QFETCH(QByteArray, line);
+    QFETCH(int, rejectedEach);
+    QFETCH(QString, logged);
+    QFETCH(int, maxLines);
+    QVERIFY2(launch(), qPrintable(m_launchError));
+    const int from = int(m_gateway->logLines().size());
+
+    constexpr int count = 2000;
+    QByteArray flood;
+    for (int i = 0; i < count; ++i)
+        flood += line;
+    // Marker: the press after the flood shows that all of it was read.
+    QVERIFY2(m_pty->feed(flood + "PRESS 001\n"), qPrintable(m_pty->errorString()));
+    QTRY_COMPARE(status().value("current_button"_L1).toInt(-1), 1);
+    const QJsonObject after = status();
+    QCOMPARE(after.value("rejected_presses"_L1).toInt(-1), rejectedEach * count);
+    QCOMPARE(after.value("serial_connected"_L1).toBool(), true);
+    // The state line is logged after everything before it: the log is complete up to here.
+    QVERIFY(signalAndWaitForLog(SIGUSR1, u"panel.app: state:"_s) >= 0);
+    const int lines = m_gateway->countLog(logged, from);
+    QVERIFY2(lines <= maxLines, qPrintable(m_gateway->logLines().mid(from, 20).join(u'\n')));
+    if (maxLines > 0)
+        QVERIFY(lines >= 1); // the first ones are still there
+}
+
 // ---------------------------------------------------------------------------
 
 void TestGateway::reconnectsAtSamePath()
@@ -568,6 +656,49 @@ void TestGateway::outageCostsLittleCpu()
     QTest::qWait(3000);
     const double used = m_gateway->cpuSeconds() - before;
     QVERIFY2(used < 0.3, qPrintable(u"%1 s of CPU in a 3 s outage"_s.arg(used)));
+}
+
+// A panel that sends presses fast and reads its input slowly fills the pty:
+// that is no outage. Every press plays; the LEDs end up in the newest state.
+void TestGateway::panelReadsSlowly()
+{
+    QVERIFY2(launch(), qPrintable(m_launchError));
+    auto browser = connectBrowser();
+    QVERIFY(browser);
+    const int from = int(m_gateway->logLines().size());
+
+    // About 66 KB of LED commands; a pty holds about 20 KB unread.
+    constexpr int count = 6000;
+    QByteArray presses;
+    for (int i = 0; i < count - 1; ++i)
+        presses += "PRESS " + QByteArray::number(i % 49).rightJustified(3, '0') + '\n';
+    presses += "PRESS 049\n"; // only the last one: the newest state
+    m_pty->setReading(false);
+    QVERIFY2(m_pty->feed(presses), qPrintable(m_pty->errorString()));
+
+    // Every press plays (a stop and a play each), on one connection.
+    QTRY_COMPARE_WITH_TIMEOUT(browser->pending().size(), 2 * count, 20000);
+    QCOMPARE(browser->pending().last().value("id"_L1).toInt(-1), 49);
+    const QJsonObject after = status();
+    QCOMPARE(after.value("serial_connected"_L1).toBool(), true);
+    QCOMPARE(after.value("current_button"_L1).toInt(-1), 49);
+    QCOMPARE(after.value("rejected_presses"_L1).toInt(-1), 0);
+    // No reopen, which would drop DTR and RTS and lose what the panel sent meanwhile.
+    QCOMPARE(m_gateway->countLog(u"panel lost"_s, from), 0);
+    QCOMPARE(m_gateway->countLog(u"panel connected"_s, from), 0);
+
+    // The panel reads again: old states were dropped, the newest comes last.
+    m_pty->setReading(true);
+    QByteArray line;
+    int received = 0;
+    while (line != "LEDSET 049") {
+        QVERIFY2(m_pty->takeLine(&line, 5000), qPrintable(u"no LEDSET 049 after %1 lines"_s.arg(received)));
+        ++received;
+    }
+    QVERIFY2(received < count / 2, qPrintable(QString::number(received)));
+    QCOMPARE(http().get("/test/stop").status, 200);
+    QVERIFY(expectLine("LEDCLR"));
+    QCOMPARE(m_gateway->countLog(u"panel.serial: panel connected"_s), 1);
 }
 
 // ---------------------------------------------------------------------------
@@ -1062,6 +1193,7 @@ void TestGateway::stopsOnSignal_data()
 
     QTest::newRow("SIGTERM") << int(SIGTERM);
     QTest::newRow("SIGINT") << int(SIGINT);
+    QTest::newRow("SIGQUIT") << int(SIGQUIT);
 }
 
 void TestGateway::stopsOnSignal()
@@ -1077,6 +1209,174 @@ void TestGateway::stopsOnSignal()
     QCOMPARE(m_gateway->process()->exitStatus(), QProcess::NormalExit);
     QCOMPARE(m_gateway->process()->exitCode(), 0);
     QVERIFY(browser->waitForDisconnected());
+}
+
+void TestGateway::survivesSignal_data()
+{
+    QTest::addColumn<int>("signalNumber");
+    QTest::addColumn<QString>("logged"); // empty: nothing
+
+    QTest::newRow("SIGHUP") << int(SIGHUP) << u"panel.config: configuration reloaded"_s;
+    QTest::newRow("SIGUSR1") << int(SIGUSR1) << u"panel.app: state:"_s;
+    QTest::newRow("SIGPIPE") << int(SIGPIPE) << QString();
+}
+
+// Signals a service manager or an operator sends must not end the gateway.
+void TestGateway::survivesSignal()
+{
+    QFETCH(int, signalNumber);
+    QFETCH(QString, logged);
+    QVERIFY2(launch(), qPrintable(m_launchError));
+    auto browser = connectBrowser();
+    QVERIFY(browser);
+
+    for (int round = 0; round < 2; ++round) {
+        if (logged.isEmpty())
+            QCOMPARE(::kill(pid_t(m_gateway->pid()), signalNumber), 0);
+        else
+            QVERIFY2(signalAndWaitForLog(signalNumber, logged) >= 0, qPrintable(m_gateway->logTail(5)));
+        // Still serving: the panel, HTTP and the browser alike.
+        QVERIFY(m_pty->write("PRESS 00" + QByteArray::number(round + 1) + '\n'));
+        QVERIFY(expectLine("LEDSET 00" + QByteArray::number(round + 1)));
+        QCOMPARE(browser->take(), message(u"stop"_s));
+        QCOMPARE(browser->take().value("id"_L1).toInt(-1), round + 1);
+        QCOMPARE(status().value("serial_connected"_L1).toBool(), true);
+    }
+    QVERIFY(m_gateway->isRunning());
+    QCOMPARE(m_gateway->countLog(u"panel.serial: panel connected"_s), 1);
+    QVERIFY(stopsCleanly());
+}
+
+void TestGateway::statusSignalLogsState_data()
+{
+    QTest::addColumn<QString>("setup");
+    QTest::addColumn<QStringList>("mentions");
+
+    QTest::newRow("playing") << u"complete"_s
+                             << QStringList { u"current 042"_s, u"panel connected on"_s, u"1 browser"_s,
+                                              u"media complete"_s };
+    QTest::newRow("idle, a file missing") << u"gap"_s
+                                          << QStringList { u"current none"_s, u"panel connected on"_s, u"1 browser"_s,
+                                                           u"media incomplete"_s, u"007.mp3"_s };
+}
+
+// SIGUSR1: one line with what /status would say, for a look at the journal.
+void TestGateway::statusSignalLogsState()
+{
+    QFETCH(QString, setup);
+    QFETCH(QStringList, mentions);
+    QVERIFY2(launch({}, Panel::Pty, setup == "gap"_L1 ? m_gapMediaDir : m_mediaDir), qPrintable(m_launchError));
+    auto browser = connectBrowser();
+    QVERIFY(browser);
+    if (setup == "complete"_L1) {
+        QVERIFY(m_pty->write("PRESS 042\n"));
+        QVERIFY(expectLine("LEDSET 042"));
+    }
+
+    const int index = signalAndWaitForLog(SIGUSR1, u"panel.app: state:"_s);
+    QVERIFY2(index >= 0, qPrintable(m_gateway->logTail(5)));
+    const QString line = m_gateway->logLines().at(index);
+    for (const QString &mention : mentions)
+        QVERIFY2(line.contains(mention), qPrintable(line));
+    QVERIFY(m_gateway->isRunning());
+    QVERIFY(stopsCleanly());
+}
+
+// SIGHUP re-reads the config file: the serial port changes at once, a
+// change that needs a restart is named once and not applied.
+void TestGateway::reloadSwitchesSerialPort()
+{
+    QVERIFY2(launch({}, Panel::Config), qPrintable(m_launchError));
+    auto browser = connectBrowser();
+    QVERIFY(browser);
+    const int from = int(m_gateway->logLines().size());
+
+    auto next = std::make_unique<PtyPair>();
+    QVERIFY(next->open());
+    QVERIFY(writeFile(panelConfigFile(), "serial_port = " + next->slavePath().toUtf8() + "\nfirst_id = 1\n"));
+    QVERIFY2(signalAndWaitForLog(SIGHUP, u"panel.config: configuration reloaded"_s) >= 0,
+             qPrintable(m_gateway->logTail(5)));
+    QVERIFY2(m_gateway->waitForLog(u"panel.serial: panel connected on "_s + next->slavePath(), from) >= 0,
+             qPrintable(m_gateway->logTail(5)));
+    // The new panel gets its LEDs set, and browsers see the switch.
+    QByteArray line;
+    QVERIFY(next->takeLine(&line));
+    QCOMPARE(line, QByteArray("LEDCLR"));
+    QCOMPARE(browser->take(), message(u"panel"_s, { { u"connected"_s, false } }));
+    QCOMPARE(browser->take(), message(u"panel"_s, { { u"connected"_s, true } }));
+    QCOMPARE(m_gateway->countLog(u"panel lost"_s, from), 0);
+
+    QJsonObject after = status();
+    const QString port = after.value("serial_port"_L1).toString();
+    QVERIFY2(port == next->slavePath() || u"/dev/"_s + port == next->slavePath(), qPrintable(port));
+    QCOMPARE(after.value("serial_connected"_L1).toBool(), true);
+    QCOMPARE(after.value("first_id"_L1).toInt(-1), 0); // needs a restart: unchanged
+    QCOMPARE(m_gateway->countLog(u"first_id"_s, from), 1);
+    QVERIFY2(m_gateway->logLines().at(m_gateway->waitForLog(u"first_id"_s, from)).contains("restart"_L1),
+             qPrintable(m_gateway->logTail(5)));
+
+    // The new panel drives the gateway; the old one is no longer read.
+    QVERIFY(m_pty->write("PRESS 003\n"));
+    QVERIFY(next->write("PRESS 042\n"));
+    QVERIFY(next->takeLine(&line));
+    QCOMPARE(line, QByteArray("LEDSET 042"));
+    QCOMPARE(browser->take(), message(u"stop"_s));
+    QCOMPARE(browser->take().value("id"_L1).toInt(-1), 42);
+    QVERIFY(browser->roundTrip());
+    QVERIFY(browser->pending().isEmpty());
+
+    // The same file again changes nothing and names nothing again.
+    QVERIFY(signalAndWaitForLog(SIGHUP, u"panel.config: configuration reloaded"_s) >= 0);
+    QCOMPARE(m_gateway->countLog(u"first_id"_s, from), 1);
+    QCOMPARE(m_gateway->countLog(u"panel.serial: panel connected"_s, from), 1);
+    QCOMPARE(status().value("current_button"_L1).toInt(-1), 42);
+
+    QVERIFY(m_gateway->isRunning());
+    QVERIFY(stopsCleanly());
+}
+
+void TestGateway::reloadKeepsRunningOnBadConfig_data()
+{
+    QTest::addColumn<QByteArray>("file"); // null: the file is gone
+    QTest::addColumn<QString>("mentions");
+
+    QTest::newRow("line without =") << QByteArray("serial_port /dev/ttyS0\n") << u"line 1"_s;
+    QTest::newRow("bad value") << QByteArray("baud = fast\n") << u"--baud"_s;
+    QTest::newRow("unknown key") << QByteArray("colour = blue\n") << u"colour"_s;
+    QTest::newRow("file gone") << QByteArray() << u"panel.conf"_s;
+}
+
+// A broken config file on SIGHUP: one clear line, and nothing changes.
+void TestGateway::reloadKeepsRunningOnBadConfig()
+{
+    QFETCH(QByteArray, file);
+    QFETCH(QString, mentions);
+    QVERIFY2(launch({}, Panel::Config), qPrintable(m_launchError));
+    auto browser = connectBrowser();
+    QVERIFY(browser);
+    QVERIFY(m_pty->write("PRESS 042\n"));
+    QVERIFY(expectLine("LEDSET 042"));
+    const int from = int(m_gateway->logLines().size());
+
+    if (file.isNull())
+        QVERIFY(QFile::remove(panelConfigFile()));
+    else
+        QVERIFY(writeFile(panelConfigFile(), file));
+    const int index = signalAndWaitForLog(SIGHUP, u"panel.config:"_s);
+    QVERIFY2(index >= 0, qPrintable(m_gateway->logTail(5)));
+    const QString line = m_gateway->logLines().at(index);
+    QVERIFY2(line.contains("not reloaded"_L1) && line.contains(mentions), qPrintable(line));
+    QCOMPARE(m_gateway->countLog(u"panel.config:"_s, from), 1);
+
+    // Running as before, on the same panel.
+    QVERIFY(m_pty->write("PRESS 003\n"));
+    QVERIFY(expectLine("LEDSET 003"));
+    const QJsonObject after = status();
+    QCOMPARE(after.value("serial_connected"_L1).toBool(), true);
+    QCOMPARE(after.value("current_button"_L1).toInt(-1), 3);
+    QCOMPARE(m_gateway->countLog(u"panel.serial:"_s, from), 0);
+    QVERIFY(m_gateway->isRunning());
+    QVERIFY(stopsCleanly());
 }
 
 QTEST_GUILESS_MAIN(TestGateway)

@@ -24,6 +24,7 @@ private Q_SLOTS:
     void httpLimits_data();
     void httpLimits();
     void unreadableConfig();
+    void packagedConfig();
     void helpAndVersion_data();
     void helpAndVersion();
     void programRejects_data();
@@ -148,6 +149,16 @@ void tst_GatewayConfig::valid_data()
             << none << a << 115200 << any << 9100 << dm << proto << 10 << 0 << "given";
     QTest::newRow("file, empty") << QStringList{ "--config", "@config" } << QByteArray("") << none << a << 115200 << any
                                  << 8080 << dm << proto << 10 << 0 << "given";
+    // '#' starts a comment as ';' does, also one that holds a '='.
+    QTest::newRow("file, # and ; comments with =")
+            << QStringList{ "--config", "@config" } << QByteArray("# http_port = 9000\n;http_port=9001\nbaud=9600\n")
+            << none << a << 9600 << any << 8080 << dm << proto << 10 << 0 << "given";
+    QTest::newRow("file, indented comments, CRLF, BOM")
+            << QStringList{ "--config", "@config" } << QByteArray("\xef\xbb\xbf  # note\r\n\t; note\r\n\r\nbaud = 9600\r\n")
+            << none << a << 9600 << any << 8080 << dm << proto << 10 << 0 << "given";
+    QTest::newRow("file, comment after a value") << QStringList{ "--config", "@config" }
+                                                 << QByteArray("baud = 9600 ; the firmware's speed\n") << none << a << 9600
+                                                 << any << 8080 << dm << proto << 10 << 0 << "given";
     QTest::newRow("command line over file")
             << QStringList{ "--config", "@config", "--http-port", "9200", "--serial-port", "/dev/ttyUSB0" } << allUnderscore
             << none << "/dev/ttyUSB0" << 57600 << "127.0.0.1" << 9200 << "from-file" << prod << 100 << 1 << "given";
@@ -261,6 +272,24 @@ void tst_GatewayConfig::invalid_data()
                                       << QStringList{ "--config", "config" };
     QTest::newRow("file, not INI") << QStringList{ "--config", "@config" } << QByteArray("http_port=9000\n[[[\n") << none
                                    << QStringList{ "--config" };
+    // A line that is neither a setting nor a comment nor a section: an error
+    // naming the file and the line, never silently skipped.
+    QTest::newRow("file, line without =") << QStringList{ "--config", "@config" }
+                                          << QByteArray("http_port=9000\nserial_port /dev/ttyACM0\n") << none
+                                          << QStringList{ "--config", "given.conf", "line 2" };
+    QTest::newRow("file, a word alone") << QStringList{ "--config", "@config" } << QByteArray("production\n") << none
+                                        << QStringList{ "--config", "given.conf", "line 1" };
+    QTest::newRow("file, after comments and a section")
+            << QStringList{ "--config", "@config" } << QByteArray("; c\n# c\n\n[General]\nbaud\n") << none
+            << QStringList{ "--config", "given.conf", "line 5" };
+    QTest::newRow("file, CRLF line without =") << QStringList{ "--config", "@config" }
+                                               << QByteArray("baud=9600\r\n\r\nhttp_port:9000\r\n") << none
+                                               << QStringList{ "--config", "given.conf", "line 3" };
+    QTest::newRow("file, line without = under a good option")
+            << QStringList{ "--config", "@config", "--baud", "9600" } << QByteArray("baud 9600\n") << none
+            << QStringList{ "--config", "line 1" };
+    QTest::newRow("default file, line without =") << QStringList{} << none << QByteArray("mode production\n")
+                                                  << QStringList{ "--config", "default.conf", "line 1" };
     QTest::newRow("file, bad port") << QStringList{ "--config", "@config" } << QByteArray("http_port=70000\n") << none
                                     << QStringList{ "--http-port", "70000", "given.conf" };
     QTest::newRow("file, bad mode") << QStringList{ "--config", "@config" } << QByteArray("mode=fast\n") << none
@@ -307,6 +336,22 @@ void tst_GatewayConfig::unreadableConfig()
             GatewayConfig::parse({ QStringLiteral("selection-panel"), QStringLiteral("--config"), givenPath() }, defaults());
     QCOMPARE(result.outcome, GatewayConfig::Outcome::Error);
     QVERIFY2(result.message.contains(QLatin1String("--config")), qPrintable(result.message));
+}
+
+// The config file the package installs parses, and only restates the defaults.
+void tst_GatewayConfig::packagedConfig()
+{
+    const QString packaged = QStringLiteral(PANEL_SOURCE_MEDIA_DIR "/../packaging/selection-panel.conf");
+    QVERIFY(QFile::exists(packaged));
+    const GatewayConfig::Result result =
+            GatewayConfig::parse({ QStringLiteral("selection-panel"), QStringLiteral("--config"), packaged }, defaults());
+    QVERIFY2(result.outcome == GatewayConfig::Outcome::Run, qPrintable(result.message));
+    const GatewayConfig defaultsOnly = GatewayConfig::parse({ QStringLiteral("selection-panel") }, defaults()).config;
+    QCOMPARE(result.config.serialPort, defaultsOnly.serialPort);
+    QCOMPARE(result.config.baudRate, defaultsOnly.baudRate);
+    QCOMPARE(result.config.httpPort, defaultsOnly.httpPort);
+    QCOMPARE(result.config.mediaCount, defaultsOnly.mediaCount);
+    QCOMPARE(result.config.configFile, packaged);
 }
 
 void tst_GatewayConfig::helpAndVersion_data()
@@ -385,6 +430,8 @@ void tst_GatewayConfig::programRejects_data()
     QTest::newRow("config missing") << QStringList{ "--config", "no-such-dir/panel.conf" } << none << "--config";
     QTest::newRow("config, unknown key") << QStringList{ "--config", "@config" } << QByteArray("colour=blue\n")
                                          << "colour";
+    QTest::newRow("config, line without =") << QStringList{ "--config", "@config" }
+                                            << QByteArray("baud=9600\nhttp_port 9000\n") << "line 2";
 }
 
 void tst_GatewayConfig::programRejects()

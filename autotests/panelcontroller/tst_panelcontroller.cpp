@@ -1,6 +1,8 @@
 #include "core/panelcontroller.h"
 #include "media/medialibrary.h"
 
+#include "messagecounter.h"
+
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -84,6 +86,8 @@ private Q_SLOTS:
     void pressReturnsWhetherAccepted_data();
     void pressReturnsWhetherAccepted();
     void signalsAreDirect();
+    void rejectionFloodIsThrottled_data();
+    void rejectionFloodIsThrottled();
 };
 
 void tst_PanelController::script_data()
@@ -195,6 +199,32 @@ void tst_PanelController::signalsAreDirect()
     QCOMPARE(ledSet.first().first().toInt(), 6);
     QCOMPARE(started.size(), 1);
     QCOMPARE(started.first().first().toInt(), 6);
+}
+
+void tst_PanelController::rejectionFloodIsThrottled_data()
+{
+    QTest::addColumn<int>("presses");
+    QTest::addColumn<int>("warnings"); // logged at once, one each
+
+    QTest::newRow("one") << 1 << 1;
+    QTest::newRow("five") << 5 << 5;
+    QTest::newRow("a flood") << 3000 << 5;
+}
+
+// A panel sending out-of-range IDs without pause: every one is counted, but
+// only the first few are logged one by one (the rest in periodic summaries).
+void tst_PanelController::rejectionFloodIsThrottled()
+{
+    QFETCH(int, presses);
+    QFETCH(int, warnings);
+
+    Rig rig(0, 10);
+    const MessageCounter ignored(QStringLiteral("ignored"));
+    for (int i = 0; i < presses; ++i)
+        QVERIFY(!rig.controller->press(1000 + i));
+    QCOMPARE(rig.controller->rejectedPresses(), quint64(presses));
+    QCOMPARE(ignored.count(), warnings);
+    QVERIFY(rig.log.isEmpty());
 }
 
 QTEST_GUILESS_MAIN(tst_PanelController)

@@ -133,8 +133,22 @@ void tst_PanelLine::parse_data()
     QTest::newRow("PRESS 07 two digits") << QByteArray("PRESS 07") << K::Press << 7 << QByteArray("07");
     QTest::newRow("PRESS 100") << QByteArray("PRESS 100") << K::Press << 100 << QByteArray("100");
     QTest::newRow("trailing blanks") << QByteArray("PRESS 042 \t") << K::Press << 42 << QByteArray("042");
-    // Parsed, so that the controller can reject and count it.
+    // Parsed, so that the controller can reject and count it: any all-digit ID.
     QTest::newRow("PRESS 1000") << QByteArray("PRESS 1000") << K::Press << 1000 << QByteArray("1000");
+    QTest::newRow("PRESS 123456") << QByteArray("PRESS 123456") << K::Press << 123456 << QByteArray("123456");
+    QTest::newRow("PRESS 1234567") << QByteArray("PRESS 1234567") << K::Press << 1234567 << QByteArray("1234567");
+    QTest::newRow("PRESS 0000042") << QByteArray("PRESS 0000042") << K::Press << 42 << QByteArray("0000042");
+    QTest::newRow("PRESS 2147483647") << QByteArray("PRESS 2147483647") << K::Press << 2147483647
+                                      << QByteArray("2147483647");
+    // Too large for an int: still a press, with the largest int, which no range holds.
+    QTest::newRow("PRESS 2147483648") << QByteArray("PRESS 2147483648") << K::Press << 2147483647
+                                      << QByteArray("2147483648");
+    QTest::newRow("PRESS 99999999999") << QByteArray("PRESS 99999999999") << K::Press << 2147483647
+                                       << QByteArray("99999999999");
+    const QByteArray manyDigits(200, '9');
+    QTest::newRow("PRESS 200 digits") << "PRESS " + manyDigits << K::Press << 2147483647 << manyDigits;
+    QTest::newRow("RELEASE 1234567") << QByteArray("RELEASE 1234567") << K::Release << 1234567
+                                     << QByteArray("1234567");
     QTest::newRow("RELEASE 042") << QByteArray("RELEASE 042") << K::Release << 42 << QByteArray("042");
     QTest::newRow("RELEASE 5") << QByteArray("RELEASE 5") << K::Release << 5 << QByteArray("5");
     QTest::newRow("RELEASE 000") << QByteArray("RELEASE 000") << K::Release << 0 << QByteArray("000");
@@ -150,8 +164,9 @@ void tst_PanelLine::parse_data()
     other("PRESS 042 extra", "PRESS 042 extra");
     other("PRESS 0x2A", "PRESS 0x2A");
     other("PRESS 4.2", "PRESS 4.2");
-    other("PRESS 1234567", "PRESS 1234567");
-    other("PRESS 99999999999", "PRESS 99999999999");
+    other("PRESS 1234567x", "PRESS 1234567x");
+    other("PRESS 12345678901234567890x", "PRESS 12345678901234567890x");
+    other("PRESS digits and blank", "PRESS 1234567 8");
     other("press 042", "press 042");
     other("Press 042", "Press 042");
     other("PRESSED 042", "PRESSED 042");

@@ -3,6 +3,7 @@
 #include "monoclock.h"
 #include "signalwait.h"
 
+#include <QCoreApplication>
 #include <QDeadlineTimer>
 #include <QSocketNotifier>
 
@@ -92,6 +93,34 @@ bool PtyPair::write(const QByteArray &data)
     return true;
 }
 
+bool PtyPair::feed(const QByteArray &data, int timeoutMs)
+{
+    const QDeadlineTimer deadline(timeoutMs);
+    qsizetype done = 0;
+    while (done < data.size()) {
+        const qint64 n = writeSome(data.constData() + done, qMin<qint64>(4096, data.size() - done));
+        if (n > 0) {
+            done += n;
+            QCoreApplication::processEvents();
+            continue;
+        }
+        if (n < 0 && errno != EAGAIN) {
+            m_error = systemError(QStringLiteral("write"));
+            return false;
+        }
+        const qint64 left = deadline.remainingTime();
+        if (left <= 0) {
+            m_error = QStringLiteral("the pty took %1 of %2 bytes in time").arg(done).arg(data.size());
+            return false;
+        }
+        // Full: wait until the other side has read some, serving events meanwhile.
+        setNotifyWritable(true);
+        SignalWait::wait(this, &PtyPair::writable, int(qMin<qint64>(left, 1000)));
+        setNotifyWritable(false);
+    }
+    return true;
+}
+
 qint64 PtyPair::writeSome(const char *data, qint64 size)
 {
     if (m_master < 0)
@@ -107,6 +136,12 @@ void PtyPair::setNotifyWritable(bool enabled)
 {
     if (m_writeNotifier)
         m_writeNotifier->setEnabled(enabled);
+}
+
+void PtyPair::setReading(bool enabled)
+{
+    if (m_readNotifier)
+        m_readNotifier->setEnabled(enabled);
 }
 
 bool PtyPair::takeLine(QByteArray *line, int timeoutMs)

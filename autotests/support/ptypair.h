@@ -26,11 +26,18 @@ public:
 
     // Writes all of `data` to the master, as the panel firmware would.
     bool write(const QByteArray &data);
+    // The same for a large amount, as a fast panel would: while the pty is
+    // full the event loop runs, so that a reader in this process (a WebSocket
+    // client, or the gateway's own code in a unit test) keeps up meanwhile.
+    bool feed(const QByteArray &data, int timeoutMs = 30000);
     // One write() that does not wait: the number of bytes the pty took, or
     // -1 when it took none (full or gone).
     qint64 writeSome(const char *data, qint64 size);
     // While enabled, writable() is emitted whenever the master takes bytes again.
     void setNotifyWritable(bool enabled);
+    // A panel that stops reading: what the gateway writes stays in the pty
+    // until reading resumes, and the gateway's writes fill it up.
+    void setReading(bool enabled);
 
     // Received lines are queued for takeLine() unless this is turned off by a
     // caller that handles lineReceived() itself.

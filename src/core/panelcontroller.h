@@ -1,6 +1,8 @@
 #ifndef PANELCONTROLLER_H
 #define PANELCONTROLLER_H
 
+#include "system/logthrottle.h"
+
 #include <QObject>
 
 #include <optional>
@@ -43,6 +45,7 @@ private:
     const MediaLibrary *m_media;
     std::optional<int> m_current;
     quint64 m_rejectedPresses = 0;
+    LogThrottle m_rejectionLog; // a panel may send bad IDs without pause
 };
 
 #endif // PANELCONTROLLER_H

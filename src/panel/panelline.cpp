@@ -2,21 +2,25 @@
 
 #include <QByteArrayView>
 
+#include <limits>
+
 namespace {
 
 // IDs are decimal; the firmware pads to three digits, old firmware may not.
-// Longer numbers still parse, so that the controller can reject and count them.
+// Numbers of any length are IDs, so that the controller can reject and count
+// them; one too large for an int becomes the largest int, which no range holds.
 int parseId(QByteArrayView digits)
 {
-    if (digits.isEmpty() || digits.size() > 6)
+    if (digits.isEmpty())
         return -1;
-    int id = 0;
+    constexpr qint64 largest = std::numeric_limits<int>::max();
+    qint64 id = 0;
     for (char c : digits) {
         if (c < '0' || c > '9')
             return -1;
-        id = id * 10 + (c - '0');
+        id = qMin(id * 10 + (c - '0'), largest);
     }
-    return id;
+    return int(id);
 }
 
 } // namespace

@@ -24,7 +24,8 @@ public:
     static PanelLine parse(const QByteArray &line);
 
     Kind kind() const { return m_kind; }
-    int id() const { return m_id; }           // Press and Release; -1 otherwise
+    // Press and Release: the ID, up to the largest int; -1 otherwise.
+    int id() const { return m_id; }
     QByteArray text() const { return m_text; } // the argument, or the whole line for Other
 
 private:

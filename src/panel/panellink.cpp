@@ -6,7 +6,12 @@
 #include <QDir>
 #include <QMetaEnum>
 
+#include <utility>
+
+#include <poll.h>
 #include <termios.h>
+
+using namespace std::chrono_literals;
 
 namespace {
 constexpr int reopenIntervalMs = 1000;
@@ -16,10 +21,32 @@ constexpr qint64 readBufferSize = 64 * 1024;
 // More errors than this between two health checks on a device that still
 // answers: something is wrong after all, so reopen it.
 constexpr int maxSpuriousErrors = 100;
+// Per-event log lines a babbling panel could repeat without end: the first
+// few, then one summary a minute.
+constexpr int logBurst = 5;
+constexpr auto logSummaryInterval = 60s;
+constexpr long long logSummaryS = std::chrono::seconds(logSummaryInterval).count();
 } // namespace
 
 PanelLink::PanelLink(const QString &port, qint32 baudRate, QObject *parent)
-    : QObject(parent), m_requestedPort(port)
+    : QObject(parent),
+      m_requestedPort(port),
+      m_backPressureLog(logBurst, logSummaryInterval,
+                        [this](quint64 heldBack) {
+                            qCInfo(lcSerial, "the panel fell behind reading %llu more times in the last %lld s "
+                                             "(%llu LED commands replaced by newer ones so far)",
+                                   static_cast<unsigned long long>(heldBack), logSummaryS,
+                                   static_cast<unsigned long long>(m_replacedLeds));
+                        }),
+      m_refusalLog(logBurst, logSummaryInterval,
+                   [](quint64 heldBack) {
+                       qCWarning(lcSerial, "panel refused %llu more commands in the last %lld s",
+                                 static_cast<unsigned long long>(heldBack), logSummaryS);
+                   }),
+      m_readyLog(logBurst, logSummaryInterval, [](quint64 heldBack) {
+          qCInfo(lcSerial, "panel firmware ready %llu more times in the last %lld s",
+                 static_cast<unsigned long long>(heldBack), logSummaryS);
+      })
 {
     m_serial.setBaudRate(baudRate);
     m_serial.setDataBits(QSerialPort::Data8);
@@ -34,6 +61,7 @@ PanelLink::PanelLink(const QString &port, qint32 baudRate, QObject *parent)
     connect(&m_healthTimer, &QTimer::timeout, this, &PanelLink::checkHealth);
     connect(&m_serial, &QSerialPort::readyRead, this, &PanelLink::onReadyRead);
     connect(&m_serial, &QSerialPort::errorOccurred, this, &PanelLink::handleError);
+    connect(&m_serial, &QSerialPort::bytesWritten, this, &PanelLink::onBytesWritten);
 }
 
 void PanelLink::start()
@@ -45,6 +73,34 @@ void PanelLink::start()
     tryOpen();
     if (!isConnected())
         m_reopenTimer.start();
+}
+
+void PanelLink::reconfigure(const QString &port, qint32 baudRate)
+{
+    if (port == m_requestedPort) {
+        if (baudRate == m_serial.baudRate())
+            return;
+        // On an open port this applies at once; otherwise at the next open.
+        if (m_serial.setBaudRate(baudRate))
+            qCInfo(lcSerial) << "line speed now" << baudRate;
+        else
+            qCWarning(lcSerial).noquote() << QStringLiteral("%1 does not take %2 baud; it keeps %3")
+                                                     .arg(m_device, QString::number(baudRate),
+                                                          QString::number(m_serial.baudRate()));
+        return;
+    }
+    qCInfo(lcSerial).noquote() << QStringLiteral("serial port changed from %1 to %2").arg(m_requestedPort, port);
+    const bool wasConnected = isConnected();
+    m_reopenTimer.stop();
+    closePort();
+    m_serial.setBaudRate(baudRate);
+    m_requestedPort = port;
+    m_device.clear();
+    m_firmware.clear(); // another device, maybe other firmware
+    m_outageLogged = false;
+    if (wasConnected)
+        Q_EMIT connectedChanged(false);
+    start();
 }
 
 QString PanelLink::findPanelDevice(const QString &byIdFolder)
@@ -94,6 +150,7 @@ void PanelLink::tryOpen()
     m_reopenTimer.stop();
     m_healthTimer.start();
     m_outageLogged = false;
+    m_firmwareLogged = false;
     m_lines.clear();
     qCInfo(lcSerial).noquote() << "panel connected on" << device;
     Q_EMIT connectedChanged(true);
@@ -118,15 +175,22 @@ void PanelLink::handleLine(const QByteArray &raw)
         qCDebug(lcSerial, "release %d", line.id());
         break;
     case PanelLine::Kind::Ready:
-        qCInfo(lcSerial) << "panel firmware ready";
+        if (m_readyLog.allow())
+            qCInfo(lcSerial) << "panel firmware ready";
         Q_EMIT ready();
         break;
-    case PanelLine::Kind::Firmware:
-        m_firmware = QString::fromLatin1(line.text());
-        qCInfo(lcSerial).noquote() << "panel firmware" << m_firmware;
+    case PanelLine::Kind::Firmware: {
+        const QString firmware = QString::fromLatin1(line.text());
+        // Once per connection and on a change, however often the panel repeats it.
+        if (!m_firmwareLogged || firmware != m_firmware)
+            qCInfo(lcSerial).noquote() << "panel firmware" << firmware;
+        m_firmware = firmware;
+        m_firmwareLogged = true;
         break;
+    }
     case PanelLine::Kind::Error:
-        qCWarning(lcSerial).noquote() << "panel refused a command:" << QString::fromLatin1(line.text());
+        if (m_refusalLog.allow())
+            qCWarning(lcSerial).noquote() << "panel refused a command:" << QString::fromLatin1(line.text());
         break;
     case PanelLine::Kind::Pong:
     case PanelLine::Kind::Ok:
@@ -151,9 +215,44 @@ void PanelLink::send(const QByteArray &command)
 {
     if (!m_serial.isOpen())
         return;
+    if (m_serial.bytesToWrite() > 0) {
+        // The driver has not taken the last command yet: the panel reads
+        // slowly. The LED state is idempotent, so only the newest command
+        // matters; a queue would grow and replay stale states.
+        if (!m_heldLed.isEmpty())
+            ++m_replacedLeds;
+        else if (m_backPressureLog.allow())
+            qCInfo(lcSerial) << "the panel reads slowly: until it catches up, only the newest LED command is kept";
+        m_heldLed = command;
+        return;
+    }
     m_serial.write(command);
-    // Out now rather than on the next event-loop pass: the LED is what a visitor sees first.
-    m_serial.flush();
+    // Out now rather than on the next event-loop pass: the LED is what a
+    // visitor sees first. Not into a full driver, though, where the write
+    // would fail (EAGAIN): Qt keeps the command and writes it once the
+    // port takes more.
+    if (canWriteNow())
+        m_serial.flush();
+}
+
+bool PanelLink::canWriteNow() const
+{
+    pollfd descriptor = { int(m_serial.handle()), POLLOUT, 0 };
+    return ::poll(&descriptor, 1, 0) == 1 && (descriptor.revents & POLLOUT);
+}
+
+void PanelLink::onBytesWritten()
+{
+    // From inside Qt's write handler: write the held command from the event loop.
+    if (!m_heldLed.isEmpty() && m_serial.bytesToWrite() == 0)
+        QMetaObject::invokeMethod(this, &PanelLink::writeHeldLed, Qt::QueuedConnection);
+}
+
+void PanelLink::writeHeldLed()
+{
+    if (m_heldLed.isEmpty() || m_serial.bytesToWrite() > 0)
+        return;
+    send(std::exchange(m_heldLed, QByteArray()));
 }
 
 void PanelLink::handleError(QSerialPort::SerialPortError error)
@@ -165,12 +264,18 @@ void PanelLink::handleError(QSerialPort::SerialPortError error)
     // A read that wakes up to nothing (EAGAIN) is reported as an error too, and
     // Qt 6.8 then stops reading. Closing would drop DTR/RTS, which can reset
     // the ESP32: while the tty driver still answers, carry on reading.
-    if (isDeviceAlive() && ++m_spuriousErrors <= maxSpuriousErrors) {
-        qCDebug(lcSerial).noquote() << "ignored" << name << "on a live device";
-        m_serial.clearError();
-        // Not from inside Qt's read handler; reading restarts its notifications.
-        QMetaObject::invokeMethod(this, &PanelLink::onReadyRead, Qt::QueuedConnection);
-        return;
+    // A write into a full driver (EAGAIN) is back-pressure, not an outage:
+    // Qt keeps the bytes and tries again when the port takes more, so errors
+    // while output waits do not count. A hang-up still fails the health check.
+    if (isDeviceAlive()) {
+        const bool outputWaits = m_serial.bytesToWrite() > 0;
+        if (outputWaits || ++m_spuriousErrors <= maxSpuriousErrors) {
+            qCDebug(lcSerial).noquote() << "ignored" << name << (outputWaits ? "while output waits" : "on a live device");
+            m_serial.clearError();
+            // Not from inside Qt's read handler; reading restarts its notifications.
+            QMetaObject::invokeMethod(this, &PanelLink::onReadyRead, Qt::QueuedConnection);
+            return;
+        }
     }
     closeAfterOutage(name);
 }
@@ -195,10 +300,22 @@ void PanelLink::closeAfterOutage(const QString &reason)
                                              .arg(m_device, reason)
                                              .arg(reopenIntervalMs / 1000);
     m_outageLogged = true;
+    closePort();
+    m_reopenTimer.start();
+    Q_EMIT connectedChanged(false);
+}
+
+void PanelLink::closePort()
+{
     m_healthTimer.stop();
+    // Output a slow panel has not read would make the kernel's close() wait
+    // for it (up to 30 s on a serial port); the LEDs are resynced on the next
+    // open anyway. Directly, not through Qt: an error here must not recurse.
+    if (m_serial.isOpen())
+        ::tcflush(int(m_serial.handle()), TCOFLUSH);
     m_serial.close();
     m_serial.clearError();
     m_lines.clear();
-    m_reopenTimer.start();
-    Q_EMIT connectedChanged(false);
+    // The LEDs are resynced when a port opens again.
+    m_heldLed.clear();
 }

@@ -2,6 +2,7 @@
 #define PANELLINK_H
 
 #include "panel/linebuffer.h"
+#include "system/logthrottle.h"
 
 #include <QObject>
 #include <QSerialPort>
@@ -11,6 +12,9 @@
 // lines, writes LED commands, and reopens the device after an outage.
 // QSerialPort does not report an unplugged device on Linux (docs/qt-versions.md), so
 // a slow health check asks the tty driver itself.
+// A panel that reads slowly is no outage: while the driver cannot take more,
+// only the newest LED command is kept, and written once it can
+// (docs/serial-protocol.md, "Back-pressure").
 class PanelLink : public QObject
 {
     Q_OBJECT
@@ -21,6 +25,9 @@ public:
     PanelLink(const QString &port, qint32 baudRate, QObject *parent = nullptr);
 
     void start();
+    // Another device or speed, from a configuration reload: a new device is
+    // opened in place of the current one, a new speed applies at once.
+    void reconfigure(const QString &port, qint32 baudRate);
 
     bool isEnabled() const { return m_requestedPort != QLatin1String("none"); }
     bool isConnected() const { return m_serial.isOpen(); }
@@ -51,8 +58,12 @@ private:
     void checkHealth();
     bool isDeviceAlive() const;
     void closeAfterOutage(const QString &reason);
+    void closePort();
     void handleLine(const QByteArray &line);
     void send(const QByteArray &command);
+    bool canWriteNow() const;
+    void onBytesWritten();
+    void writeHeldLed();
 
     QSerialPort m_serial;
     QString m_requestedPort;
@@ -61,8 +72,14 @@ private:
     LineBuffer m_lines;
     QTimer m_reopenTimer;
     QTimer m_healthTimer;
+    QByteArray m_heldLed; // the newest LED command, waiting for the driver to take more
     bool m_outageLogged = false;
+    bool m_firmwareLogged = false; // since the port opened
     int m_spuriousErrors = 0;
+    quint64 m_replacedLeds = 0;
+    LogThrottle m_backPressureLog;
+    LogThrottle m_refusalLog;
+    LogThrottle m_readyLog;
 };
 
 #endif // PANELLINK_H

@@ -1,6 +1,7 @@
 #include "system/gatewayconfig.h"
 
 #include <QCommandLineParser>
+#include <QFile>
 #include <QFileInfo>
 #include <QSettings>
 
@@ -89,6 +90,42 @@ QString apply(GatewayConfig &config, const QString &name, const QString &value, 
     return {};
 }
 
+// QSettings skips a line that is not `key = value` without a word (its
+// status says FormatError only after the keys are read) and knows only ';'
+// comments. Every line must be blank, a comment (';' or '#'), a [section]
+// header or hold a '='; returns an error naming the first that is not.
+QString checkLines(const QString &configFile)
+{
+    QFile file(configFile);
+    if (!file.open(QIODevice::ReadOnly))
+        return QStringLiteral("invalid --config '%1': %2").arg(configFile, file.errorString());
+    QByteArray text = file.readAll();
+    if (text.startsWith("\xef\xbb\xbf"))
+        text.remove(0, 3);
+    const QList<QByteArray> lines = text.split('\n');
+    for (qsizetype i = 0; i < lines.size(); ++i) {
+        const QByteArray line = lines.at(i).trimmed();
+        if (line.isEmpty() || line.startsWith(';') || line.startsWith('#') || line.startsWith('[')
+            || line.contains('=')) {
+            continue;
+        }
+        QString shown = QString::fromUtf8(line.left(40));
+        for (QChar &c : shown) {
+            if (!c.isPrint())
+                c = u'?';
+        }
+        return QStringLiteral("invalid --config '%1': line %2 is not 'key = value': '%3%4'")
+                .arg(configFile, QString::number(i + 1), shown, line.size() > 40 ? QStringLiteral("...") : QString());
+    }
+    return {};
+}
+
+// A '#' line holding a '=' reaches QSettings as a key that starts with '#'.
+bool isHashComment(const QString &key)
+{
+    return key.section(QLatin1Char('/'), -1).startsWith(QLatin1Char('#'));
+}
+
 } // namespace
 
 GatewayConfig::Result GatewayConfig::parse(const QStringList &arguments, const Defaults &defaults)
@@ -154,6 +191,9 @@ GatewayConfig::Result GatewayConfig::parse(const QStringList &arguments, const D
             result.message = QStringLiteral("invalid --config '%1': not a readable file").arg(configFile);
             return result;
         }
+        result.message = checkLines(configFile);
+        if (!result.message.isEmpty())
+            return result;
         QSettings file(configFile, QSettings::IniFormat);
         if (file.status() != QSettings::NoError) {
             result.message = QStringLiteral("invalid --config '%1': not an INI file").arg(configFile);
@@ -161,6 +201,8 @@ GatewayConfig::Result GatewayConfig::parse(const QStringList &arguments, const D
         }
         const QStringList keys = file.allKeys();
         for (const QString &key : keys) {
+            if (isHashComment(key))
+                continue;
             const QString name = QString(key).replace(QLatin1Char('_'), QLatin1Char('-'));
             if (!settingNames.contains(name)) {
                 result.message = QStringLiteral("invalid --config '%1': unknown key '%2'").arg(configFile, key);

@@ -4,10 +4,11 @@
 #include <QObject>
 #include <QSocketNotifier>
 
-// Turns SIGTERM and SIGINT into a Qt signal through a socket pair, the
-// pattern Qt documents for Unix signals: the handler only writes a byte,
-// everything else runs in the event loop. systemd's stop then takes
-// milliseconds and destructors run.
+// Turns Unix signals into Qt signals through a socket pair, the pattern Qt
+// documents for Unix signals: the handler only writes a byte, everything else
+// runs in the event loop. systemd's stop then takes milliseconds and
+// destructors run. The meaning of each signal: README.md, "Signals".
+// SIGPIPE is ignored: a peer gone mid-write is an error to handle, not a reason to die.
 class UnixSignalWatcher : public QObject
 {
     Q_OBJECT
@@ -17,7 +18,12 @@ public:
     ~UnixSignalWatcher() override;
 
 Q_SIGNALS:
+    // SIGTERM, SIGINT or SIGQUIT: stop cleanly.
     void terminationRequested(int signalNumber);
+    // SIGHUP: read the configuration again and rescan the media.
+    void reloadRequested();
+    // SIGUSR1: log the current state.
+    void statusRequested();
 
 private:
     void onActivated();

@@ -90,3 +90,35 @@ QJsonObject GatewayStatus::health() const
         { QStringLiteral("media_complete"), s.mediaComplete },
     };
 }
+
+QString GatewayStatus::summary() const
+{
+    const GatewaySnapshot s = snapshot();
+    const auto id = [](int value) { return QString::number(value).rightJustified(3, u'0'); };
+    const auto number = [](auto value) { return QString::number(value); };
+    QString panel;
+    if (!s.panelEnabled)
+        panel = QStringLiteral("no panel configured");
+    else if (s.panelConnected)
+        panel = QStringLiteral("panel connected on ") + s.panelPort;
+    else
+        panel = QStringLiteral("panel not connected (") + (s.panelPort.isEmpty() ? QStringLiteral("none found") : s.panelPort)
+                + u')';
+    if (!s.panelFirmware.isEmpty())
+        panel += QStringLiteral(", firmware ") + s.panelFirmware;
+    QString media;
+    if (s.mediaComplete) {
+        media = QStringLiteral("media complete (IDs %1 to %2)").arg(id(s.firstId), id(s.firstId + s.mediaCount - 1));
+    } else {
+        media = QStringLiteral("media incomplete: %1 files missing (%2%3)")
+                        .arg(number(s.missingFiles.size()), s.missingFiles.mid(0, 3).join(QStringLiteral(", ")),
+                             s.missingFiles.size() > 3 ? QStringLiteral(", ...") : QString());
+    }
+    // One pass over the pattern: the panel's firmware text may hold a '%'.
+    return QStringLiteral("current %1, %2, %3 %4, %5, %6 rejected presses, %7 rejected browser messages, "
+                          "%8 dropped serial lines, up %9 s")
+            .arg(s.current ? id(*s.current) : QStringLiteral("none"), panel, number(s.browsers),
+                 s.browsers == 1 ? QStringLiteral("browser") : QStringLiteral("browsers"), media,
+                 number(s.rejectedPresses), number(s.rejectedMessages), number(s.droppedSerialLines),
+                 number(s.uptimeS));
+}

@@ -25,6 +25,8 @@ public:
     QJsonObject status() const;
     QJsonObject health() const;
     bool isHealthy() const;
+    // One log line with the main facts of /status (SIGUSR1, README.md).
+    QString summary() const;
 
 private:
     static bool isHealthy(const GatewaySnapshot &snapshot);

@@ -1,0 +1,154 @@
+#include "system/configreloader.h"
+
+#include "messagecounter.h"
+
+#include <QDateTime>
+#include <QFile>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+// A reload (SIGHUP) on a config file that changed since start: what is
+// handed on live, what is only named as needing a restart, and that an
+// invalid file changes nothing.
+class tst_ConfigReloader : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void reload_data();
+    void reload();
+    void restartOnlyIsNamedOnce();
+
+private:
+    static bool writeFile(const QString &path, const QByteArray &content);
+};
+
+// An edit as an operator makes it: later than the last one. QSettings keeps
+// a file it has read and reads it again only when its size or time changed;
+// two writes within a millisecond can have neither.
+bool tst_ConfigReloader::writeFile(const QString &path, const QByteArray &content)
+{
+    static QDateTime stamp = QDateTime::currentDateTimeUtc();
+    stamp = stamp.addSecs(1);
+    QFile file(path);
+    return file.open(QIODevice::WriteOnly | QIODevice::Truncate) && file.write(content) == content.size()
+            && file.flush() && file.setFileTime(stamp, QFileDevice::FileModificationTime);
+}
+
+void tst_ConfigReloader::reload_data()
+{
+    QTest::addColumn<QByteArray>("before");
+    QTest::addColumn<QByteArray>("after");
+    QTest::addColumn<QString>("serialPort"); // handed on; empty: nothing
+    QTest::addColumn<int>("baud");
+    QTest::addColumn<QStringList>("restartOnly"); // keys named as needing a restart
+    QTest::addColumn<bool>("valid");
+
+    const QByteArray port = "serial_port = /dev/ttyACM0\n";
+    QTest::newRow("unchanged") << port << port << QString() << 0 << QStringList() << true;
+    QTest::newRow("comment added") << port << port + "# a note\n" << QString() << 0 << QStringList() << true;
+    QTest::newRow("serial port") << port << QByteArray("serial_port = /dev/ttyUSB0\n") << "/dev/ttyUSB0" << 115200
+                                 << QStringList() << true;
+    QTest::newRow("baud") << port << port + "baud = 9600\n" << "/dev/ttyACM0" << 9600 << QStringList() << true;
+    QTest::newRow("to none") << port << QByteArray("serial_port = none\n") << "none" << 115200 << QStringList() << true;
+    QTest::newRow("key removed: back to auto") << port << QByteArray() << "auto" << 115200 << QStringList() << true;
+    QTest::newRow("http_port") << port << port + "http_port = 9000\n" << QString() << 0 << QStringList { "http_port" }
+                               << true;
+    QTest::newRow("http_host") << port << port + "http_host = 127.0.0.1\n" << QString() << 0
+                               << QStringList { "http_host" } << true;
+    QTest::newRow("media_dir") << port << port + "media_dir = /srv/media\n" << QString() << 0
+                               << QStringList { "media_dir" } << true;
+    QTest::newRow("first_id") << port << port + "first_id = 1\n" << QString() << 0 << QStringList { "first_id" } << true;
+    // A preset mode implies its count: one line, for the key the file sets.
+    QTest::newRow("mode") << port << port + "mode = production\n" << QString() << 0 << QStringList { "mode" } << true;
+    QTest::newRow("media_count") << port << port + "media_count = 37\n" << QString() << 0
+                                 << QStringList { "media_count" } << true;
+    QTest::newRow("serial port and http_port")
+            << port << QByteArray("serial_port = /dev/ttyUSB0\nhttp_port = 9000\n") << "/dev/ttyUSB0" << 115200
+            << QStringList { "http_port" } << true;
+
+    QTest::newRow("bad value") << port << QByteArray("serial_port = /dev/ttyUSB0\nbaud = fast\n") << QString() << 0
+                               << QStringList() << false;
+    QTest::newRow("line without =") << port << QByteArray("serial_port /dev/ttyUSB0\n") << QString() << 0
+                                    << QStringList() << false;
+    QTest::newRow("unknown key") << port << port + "colour = blue\n" << QString() << 0 << QStringList() << false;
+}
+
+void tst_ConfigReloader::reload()
+{
+    QFETCH(QByteArray, before);
+    QFETCH(QByteArray, after);
+    QFETCH(QString, serialPort);
+    QFETCH(int, baud);
+    QFETCH(QStringList, restartOnly);
+    QFETCH(bool, valid);
+
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString file = dir.filePath(QStringLiteral("panel.conf"));
+    QVERIFY(writeFile(file, before));
+    const QStringList arguments = { QStringLiteral("selection-panel"), QStringLiteral("--config"), file };
+    const GatewayConfig::Defaults defaults { QStringLiteral("media"), dir.filePath(QStringLiteral("absent.conf")) };
+    const GatewayConfig::Result started = GatewayConfig::parse(arguments, defaults);
+    QVERIFY2(started.outcome == GatewayConfig::Outcome::Run, qPrintable(started.message));
+
+    ConfigReloader reloader(arguments, defaults, started.config);
+    QSignalSpy serialChanged(&reloader, &ConfigReloader::serialPortChanged);
+    QVERIFY(writeFile(file, after));
+    {
+        const MessageCounter restartLines(QStringLiteral("restart"));
+        const MessageCounter refusals(QStringLiteral("not reloaded"));
+        reloader.reload();
+        QCOMPARE(restartLines.count(), int(restartOnly.size()));
+        QCOMPARE(refusals.count(), valid ? 0 : 1);
+    }
+
+    if (serialPort.isEmpty()) {
+        QVERIFY(serialChanged.isEmpty());
+        QCOMPARE(reloader.running().serialPort, started.config.serialPort);
+    } else {
+        QCOMPARE(serialChanged.size(), 1);
+        QCOMPARE(serialChanged.first().at(0).toString(), serialPort);
+        QCOMPARE(serialChanged.first().at(1).toInt(), baud);
+        QCOMPARE(reloader.running().serialPort, serialPort);
+        QCOMPARE(reloader.running().baudRate, baud);
+    }
+    // Nothing that needs a restart is taken over.
+    QCOMPARE(reloader.running().httpPort, started.config.httpPort);
+    QCOMPARE(reloader.running().httpHost, started.config.httpHost);
+    QCOMPARE(reloader.running().mediaDir, started.config.mediaDir);
+    QCOMPARE(reloader.running().mode, started.config.mode);
+    QCOMPARE(reloader.running().mediaCount, started.config.mediaCount);
+    QCOMPARE(reloader.running().firstId, started.config.firstId);
+}
+
+// Sent SIGHUP again with the same file, the gateway does not repeat itself;
+// a new value, or a change back and forth, is named again.
+void tst_ConfigReloader::restartOnlyIsNamedOnce()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString file = dir.filePath(QStringLiteral("panel.conf"));
+    QVERIFY(writeFile(file, ""));
+    const QStringList arguments = { QStringLiteral("selection-panel"), QStringLiteral("--config"), file };
+    const GatewayConfig::Defaults defaults { QStringLiteral("media"), dir.filePath(QStringLiteral("absent.conf")) };
+    ConfigReloader reloader(arguments, defaults, GatewayConfig::parse(arguments, defaults).config);
+
+    const MessageCounter named(QStringLiteral("http_port"));
+    QVERIFY(writeFile(file, "http_port = 9000\n"));
+    reloader.reload();
+    reloader.reload();
+    QCOMPARE(named.count(), 1);
+    QVERIFY(writeFile(file, "http_port = 9001\n"));
+    reloader.reload();
+    QCOMPARE(named.count(), 2);
+    QVERIFY(writeFile(file, ""));
+    reloader.reload(); // back to what runs: nothing to name
+    QVERIFY(writeFile(file, "http_port = 9001\n"));
+    reloader.reload();
+    QCOMPARE(named.count(), 3);
+}
+
+QTEST_GUILESS_MAIN(tst_ConfigReloader)
+#include "tst_configreloader.moc"

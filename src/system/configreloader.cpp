@@ -1,0 +1,66 @@
+#include "system/configreloader.h"
+
+#include "system/logging.h"
+
+ConfigReloader::ConfigReloader(const QStringList &arguments, const GatewayConfig::Defaults &defaults,
+                               const GatewayConfig &running, QObject *parent)
+    : QObject(parent), m_arguments(arguments), m_defaults(defaults), m_running(running)
+{
+}
+
+void ConfigReloader::reload()
+{
+    const GatewayConfig::Result parsed = GatewayConfig::parse(m_arguments, m_defaults);
+    if (parsed.outcome != GatewayConfig::Outcome::Run) {
+        qCWarning(lcConfig).noquote() << "configuration not reloaded, still running as before:" << parsed.message;
+        return;
+    }
+    const GatewayConfig &next = parsed.config;
+    const QString source = next.configFile.isEmpty() ? QStringLiteral("the configuration") : next.configFile;
+
+    nameRestartOnly(next, source);
+    m_running.configFile = next.configFile;
+    if (next.serialPort != m_running.serialPort || next.baudRate != m_running.baudRate) {
+        m_running.serialPort = next.serialPort;
+        m_running.baudRate = next.baudRate;
+        Q_EMIT serialPortChanged(next.serialPort, next.baudRate);
+    }
+    if (next.configFile.isEmpty())
+        qCInfo(lcConfig) << "configuration reloaded (no config file)";
+    else
+        qCInfo(lcConfig).noquote() << "configuration reloaded from" << next.configFile;
+}
+
+void ConfigReloader::nameRestartOnly(const GatewayConfig &next, const QString &source)
+{
+    struct Change
+    {
+        QString key; // as in the config file
+        QString running;
+        QString next;
+    };
+    QList<Change> changes = {
+        { QStringLiteral("http_host"), m_running.httpHost.toString(), next.httpHost.toString() },
+        { QStringLiteral("http_port"), QString::number(m_running.httpPort), QString::number(next.httpPort) },
+        { QStringLiteral("media_dir"), m_running.mediaDir, next.mediaDir },
+        { QStringLiteral("first_id"), QString::number(m_running.firstId), QString::number(next.firstId) },
+    };
+    // A preset mode implies its count: name the one the file sets.
+    if (next.mode == QLatin1String("custom"))
+        changes.append({ QStringLiteral("media_count"), QString::number(m_running.mediaCount), QString::number(next.mediaCount) });
+    else
+        changes.append({ QStringLiteral("mode"), m_running.mode, next.mode });
+
+    for (const Change &change : std::as_const(changes)) {
+        if (change.next == change.running) {
+            m_named.remove(change.key);
+            continue;
+        }
+        const auto named = m_named.constFind(change.key);
+        if (named != m_named.cend() && *named == change.next)
+            continue; // said at an earlier reload
+        m_named.insert(change.key, change.next);
+        qCWarning(lcConfig).noquote() << QStringLiteral("%1 is %2 in %3 but %4 while running: takes effect after a restart")
+                                                 .arg(change.key, change.next, source, change.running);
+    }
+}
