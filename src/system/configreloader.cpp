@@ -44,6 +44,9 @@ void ConfigReloader::nameRestartOnly(const GatewayConfig &next, const QString &s
         { QStringLiteral("http_port"), QString::number(m_running.httpPort), QString::number(next.httpPort) },
         { QStringLiteral("media_dir"), m_running.mediaDir, next.mediaDir },
         { QStringLiteral("first_id"), QString::number(m_running.firstId), QString::number(next.firstId) },
+        { QStringLiteral("max_connections"), QString::number(m_running.maxConnections),
+          QString::number(next.maxConnections) },
+        { QStringLiteral("http_timeout_s"), QString::number(m_running.httpTimeoutS), QString::number(next.httpTimeoutS) },
     };
     // A preset mode implies its count: name the one the file sets.
     if (next.mode == QLatin1String("custom"))
