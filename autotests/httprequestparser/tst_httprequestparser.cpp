@@ -59,6 +59,7 @@ void tst_HttpRequestParser::verdict_data()
     for (int i = 0; i < 9; ++i)
         many += "A: b\r\n";
     QTest::newRow("too many headers") << many + "\r\n" << Status::Error << 431;
+    QTest::newRow("endless blank lines") << QByteArray("\r\n").repeated(200) << Status::Error << 431;
     QTest::newRow("body too large, none sent") << QByteArray("POST /t HTTP/1.1\r\nContent-Length: 33\r\n\r\n")
                                                << Status::Error << 413;
     QTest::newRow("body huge") << QByteArray("POST /t HTTP/1.1\r\nContent-Length: 1000000000000000\r\n\r\n")

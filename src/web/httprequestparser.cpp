@@ -60,18 +60,19 @@ QByteArrayView withoutCr(QByteArrayView line)
 
 Result parse(QByteArrayView data, const Limits &limits)
 {
-    // A client may send blank lines between requests (RFC 9112 §2.2).
+    // A client may send blank lines between requests (RFC 9112 §2.2); they
+    // count towards the head's limit like everything else.
     qsizetype start = 0;
     while (start < data.size() && (data[start] == '\r' || data[start] == '\n'))
         ++start;
 
     const qsizetype lineEnd = data.indexOf('\n', start);
     if (lineEnd < 0) {
-        if (data.size() - start > limits.maxHeadBytes)
-            return error(414, "request line too long");
+        if (data.size() > limits.maxHeadBytes)
+            return error(start == data.size() ? 431 : 414, "request line too long");
         return {};
     }
-    if (lineEnd - start > limits.maxHeadBytes)
+    if (lineEnd > limits.maxHeadBytes)
         return error(414, "request line too long");
 
     // Find the empty line that ends the head, within the limit.
@@ -80,7 +81,7 @@ Result parse(QByteArrayView data, const Limits &limits)
     for (qsizetype pos = lineEnd + 1;;) {
         const qsizetype end = data.indexOf('\n', pos);
         if (end < 0) {
-            if (data.size() - start > limits.maxHeadBytes)
+            if (data.size() > limits.maxHeadBytes)
                 return error(431, "request head too large");
             return {};
         }
@@ -91,7 +92,7 @@ Result parse(QByteArrayView data, const Limits &limits)
         if (++headerCount > limits.maxHeaderCount)
             return error(431, "too many header lines");
         pos = end + 1;
-        if (pos - start > limits.maxHeadBytes)
+        if (pos > limits.maxHeadBytes)
             return error(431, "request head too large");
     }
 
