@@ -89,6 +89,7 @@ private Q_SLOTS:
     void mediaTraversal_data();
     void mediaTraversal();
     void mediaChangesLive();
+    void mediaFolderReplaced();
 
     // WebSocket bad input
     void wsBadInput_data();
@@ -1007,6 +1008,51 @@ void TestGateway::mediaChangesLive()
     QVERIFY(after.startsWith("/media/004.jpg?v="_L1));
     QVERIFY2(after != before, qPrintable(after));
     QCOMPARE(http().get("/media/004.jpg").body, QByteArray("a new picture, longer than the old one"));
+}
+
+// A curator swaps the whole folder: the old one renamed away, a new one
+// renamed into its place. The gateway follows without a restart.
+void TestGateway::mediaFolderReplaced()
+{
+    QTemporaryDir live;
+    QVERIFY(live.isValid());
+    const QString folder = live.filePath(u"media"_s);
+    const QStringList names = QDir(m_mediaDir).entryList(QDir::Files);
+    for (const QString &target : { folder, live.filePath(u"media.new"_s) }) {
+        QVERIFY(QDir().mkpath(target));
+        for (const QString &name : names)
+            QVERIFY(QFile::copy(m_mediaDir + u'/' + name, target + u'/' + name));
+    }
+    QVERIFY(QFile::remove(live.filePath(u"media.new/004.jpg"_s)));
+    QVERIFY(writeFile(live.filePath(u"media.new/004.jpg"_s), "the new folder's picture"));
+
+    QVERIFY2(launch({}, Panel::Pty, folder), qPrintable(m_launchError));
+    auto browser = connectBrowser();
+    QVERIFY(browser);
+    QCOMPARE(http().get("/health").status, 200);
+
+    // The old folder goes aside: no media at all until the new one is there.
+    QVERIFY(QDir().rename(folder, live.filePath(u"media.old"_s)));
+    QJsonObject media = browser->take(5000);
+    QCOMPARE(media.value("type"_L1).toString(), u"media"_s);
+    QCOMPARE(media.value("media_complete"_L1).toBool(true), false);
+    const QJsonObject three = media.value("items"_L1).toArray().at(3).toObject();
+    QVERIFY(three.value("image"_L1).isNull());
+    QVERIFY(three.value("audio"_L1).isNull());
+    QCOMPARE(http().get("/health").status, 503);
+    QCOMPARE(status().value("media_missing"_L1).toInt(), 2 * mediaCount);
+
+    // The new one takes its name.
+    QVERIFY(QDir().rename(live.filePath(u"media.new"_s), folder));
+    media = browser->take(5000);
+    QCOMPARE(media.value("type"_L1).toString(), u"media"_s);
+    QCOMPARE(media.value("media_complete"_L1).toBool(false), true);
+    QVERIFY(media.value("items"_L1).toArray().at(4).toObject().value("image"_L1).toString().startsWith("/media/004.jpg?v="_L1));
+    QCOMPARE(http().get("/health").status, 200);
+    QCOMPARE(status().value("media_missing"_L1).toInt(-1), 0);
+    QCOMPARE(http().get("/media/004.jpg").body, QByteArray("the new folder's picture"));
+    // The gap was logged once.
+    QCOMPARE(m_gateway->countLog(u"is absent"_s), 1);
 }
 
 void TestGateway::wsBadInput_data()

@@ -1,23 +1,75 @@
 #include "media/medialibrary.h"
 
+#include <QDateTime>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 
+#include <unistd.h>
+
 // The library waits for changes to settle before it rescans.
 constexpr int ChangeTimeoutMs = 5000;
+// Where the file system reports nothing (a file rewritten in place), the
+// library's periodic check must find the change: checked often in tests.
+constexpr int QuickCheckMs = 50;
+// Where inotify must see a change by itself: no check during the test.
+constexpr int NoCheckMs = 600000;
+
+namespace {
+
+QStringList mediaLog; // messages of the panel.media category
+QtMessageHandler previousHandler = nullptr;
+
+void recordMediaLog(QtMsgType type, const QMessageLogContext &context, const QString &message)
+{
+    if (context.category && qstrcmp(context.category, "panel.media") == 0)
+        mediaLog.append(message);
+    if (previousHandler)
+        previousHandler(type, context, message);
+}
+
+int countMediaLog(const QString &text)
+{
+    return int(std::count_if(mediaLog.cbegin(), mediaLog.cend(),
+                             [&text](const QString &line) { return line.contains(text); }));
+}
+
+// The inotify watches this process holds, as the kernel counts them.
+int inotifyWatches()
+{
+    int watches = 0;
+    const QDir fds(QStringLiteral("/proc/self/fd"));
+    const QStringList names = fds.entryList(QDir::AllEntries | QDir::System | QDir::NoDotAndDotDot);
+    for (const QString &fd : names) {
+        char target[64];
+        const ssize_t length = ::readlink(QFile::encodeName(fds.filePath(fd)).constData(), target, sizeof target);
+        if (length <= 0 || QByteArray(target, int(length)) != "anon_inode:inotify")
+            continue;
+        QFile info(QStringLiteral("/proc/self/fdinfo/") + fd);
+        if (info.open(QIODevice::ReadOnly))
+            watches += int(info.readAll().count("inotify wd:"));
+    }
+    return watches;
+}
+
+} // namespace
 
 class tst_MediaLibrary : public QObject
 {
     Q_OBJECT
 
 private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase();
     void init();
     void baseName_data();
     void baseName();
@@ -34,6 +86,16 @@ private Q_SLOTS:
     void liveChange();
     void addedFileIsWatched();
     void fileFilledAfterCreation();
+    void unrelatedFilesAreIgnored_data();
+    void unrelatedFilesAreIgnored();
+    void watchesFolderNotFiles_data();
+    void watchesFolderNotFiles();
+    void copyInProgressSettles_data();
+    void copyInProgressSettles();
+    void folderReplaced_data();
+    void folderReplaced();
+    void absentFolderLoggedOnce_data();
+    void absentFolderLoggedOnce();
 
 private:
     // Writes a file whose modification time lies in the past, so that any
@@ -43,14 +105,35 @@ private:
     // NNN.jpg and NNN.mp3 for every ID, except `absent`; `empty` ones get no content.
     void populate(int firstId, int count, const QStringList &absent = {}, const QStringList &empty = {});
     QString path(const QString &name) const { return m_dir->filePath(name); }
+    // A complete set of NNN.jpg and NNN.mp3 in the subfolder `folder`.
+    void populateFolder(const QString &folder, int count, const QStringList &extra = {});
+    // One step of a curator's work on folders below the temporary one:
+    // "cp SRC DST" (the files of a folder), "mv SRC DST", "rm PATH" (a
+    // folder, file or symlink), "mkdir PATH", "ln TARGET LINK" (replaces LINK
+    // atomically, as `ln -sfn` does).
+    void act(const QString &step);
+    // "absent", "empty" (there, without media), "v1" (complete), "v2"
+    // (complete, with a video for ID 5) against what the library says.
+    static bool libraryShows(const MediaLibrary &library, const QString &expected);
 
     std::unique_ptr<QTemporaryDir> m_dir;
 };
+
+void tst_MediaLibrary::initTestCase()
+{
+    previousHandler = qInstallMessageHandler(recordMediaLog);
+}
+
+void tst_MediaLibrary::cleanupTestCase()
+{
+    qInstallMessageHandler(previousHandler);
+}
 
 void tst_MediaLibrary::init()
 {
     m_dir = std::make_unique<QTemporaryDir>();
     QVERIFY(m_dir->isValid());
+    mediaLog.clear();
 }
 
 void tst_MediaLibrary::write(const QString &name, const QByteArray &content)
@@ -330,6 +413,7 @@ void tst_MediaLibrary::liveChange()
     populate(0, 10, absent);
     MediaLibrary library(m_dir->path(), 0, 10);
     QCOMPARE(library.missingFiles(), absent);
+    library.setCheckInterval(QuickCheckMs);
     library.startWatching();
     QSignalSpy changed(&library, &MediaLibrary::changed);
     const QJsonValue before = library.item(5).value(field);
@@ -380,12 +464,13 @@ void tst_MediaLibrary::liveChange()
     }
 }
 
-// A file added while running must be watched too: replacing it later in
+// A file added while running must be checked too: replacing it later in
 // place changes only the file, not the folder.
 void tst_MediaLibrary::addedFileIsWatched()
 {
     populate(0, 10, { QStringLiteral("005.mp3") });
     MediaLibrary library(m_dir->path(), 0, 10);
+    library.setCheckInterval(QuickCheckMs);
     library.startWatching();
     QSignalSpy changed(&library, &MediaLibrary::changed);
 
@@ -415,6 +500,7 @@ void tst_MediaLibrary::fileFilledAfterCreation()
 {
     populate(0, 10, { QStringLiteral("005.mp3") });
     MediaLibrary library(m_dir->path(), 0, 10);
+    library.setCheckInterval(QuickCheckMs);
     library.startWatching();
     QSignalSpy changed(&library, &MediaLibrary::changed);
 
@@ -427,6 +513,331 @@ void tst_MediaLibrary::fileFilledAfterCreation()
     write(QStringLiteral("005.mp3"), "audio, at last");
     QTRY_COMPARE_WITH_TIMEOUT(changed.size(), 2, ChangeTimeoutMs);
     QVERIFY(library.isComplete());
+}
+
+void tst_MediaLibrary::populateFolder(const QString &folder, int count, const QStringList &extra)
+{
+    QVERIFY(QDir(m_dir->path()).mkpath(folder));
+    for (int id = 0; id < count; ++id) {
+        for (const char *suffix : { ".jpg", ".mp3" }) {
+            const QString name = MediaLibrary::baseName(id) + QLatin1String(suffix);
+            writeOld(folder + QLatin1Char('/') + name, QByteArray("media ") + name.toLatin1());
+        }
+    }
+    for (const QString &name : extra)
+        writeOld(folder + QLatin1Char('/') + name, QByteArray("extra ") + name.toLatin1());
+}
+
+void tst_MediaLibrary::act(const QString &step)
+{
+    const QStringList words = step.split(QLatin1Char(' '));
+    const QString verb = words.value(0);
+    const QString first = path(words.value(1));
+    const QString second = path(words.value(2));
+    if (verb == QLatin1String("cp")) {
+        QVERIFY(QDir().mkpath(second));
+        const QStringList names = QDir(first).entryList(QDir::Files);
+        for (const QString &name : names)
+            QVERIFY(QFile::copy(first + QLatin1Char('/') + name, second + QLatin1Char('/') + name));
+    } else if (verb == QLatin1String("mv")) {
+        QVERIFY2(::rename(QFile::encodeName(first).constData(), QFile::encodeName(second).constData()) == 0,
+                 qPrintable(step));
+    } else if (verb == QLatin1String("rm")) {
+        const QFileInfo info(first);
+        if (info.isSymLink() || info.isFile())
+            QVERIFY(QFile::remove(first));
+        else
+            QVERIFY(QDir(first).removeRecursively());
+    } else if (verb == QLatin1String("mkdir")) {
+        QVERIFY(QDir().mkpath(first));
+    } else if (verb == QLatin1String("ln")) {
+        // The target as written, relative to the link's folder.
+        const QByteArray temporary = QFile::encodeName(second + QStringLiteral(".new"));
+        QVERIFY(::symlink(QFile::encodeName(words.value(1)).constData(), temporary.constData()) == 0);
+        QVERIFY(::rename(temporary.constData(), QFile::encodeName(second).constData()) == 0);
+    } else {
+        QFAIL(qPrintable(QStringLiteral("unknown step: ") + step));
+    }
+}
+
+bool tst_MediaLibrary::libraryShows(const MediaLibrary &library, const QString &expected)
+{
+    const QJsonObject five = library.item(5);
+    if (expected == QLatin1String("absent") || expected == QLatin1String("empty")) {
+        return library.folderExists() == (expected == QLatin1String("empty"))
+                && library.missingFiles().size() == 2 * library.count() && five.value(QLatin1String("image")).isNull()
+                && five.value(QLatin1String("audio")).isNull();
+    }
+    const bool video = expected == QLatin1String("v2");
+    return library.folderExists() && library.isComplete() && five.value(QLatin1String("image")).isString()
+            && five.value(QLatin1String("video")).isString() == video;
+}
+
+// Names that are not media of an ID in range: no news for browsers.
+void tst_MediaLibrary::unrelatedFilesAreIgnored_data()
+{
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<bool>("folder"); // a folder of that name instead of a file
+
+    QTest::newRow("text file") << "notes.txt" << false;
+    QTest::newRow("upper case") << "005.JPG" << false;
+    QTest::newRow("no leading zeros") << "5.jpg" << false;
+    QTest::newRow("partial upload") << "005.jpg.part" << false;
+    QTest::newRow("editor backup") << "005.mp3~" << false;
+    QTest::newRow("hidden temporary") << ".005.mp3.swp" << false;
+    QTest::newRow("past the last ID") << "010.jpg" << false;
+    QTest::newRow("other suffix") << "005.gif" << false;
+    QTest::newRow("folder named like media") << "005.mp4" << true;
+}
+
+void tst_MediaLibrary::unrelatedFilesAreIgnored()
+{
+    QFETCH(QString, name);
+    QFETCH(bool, folder);
+
+    populate(0, 10);
+    MediaLibrary library(m_dir->path(), 0, 10);
+    QSignalSpy changed(&library, &MediaLibrary::changed);
+    const QJsonArray before = library.items();
+
+    if (folder)
+        QVERIFY(QDir(m_dir->path()).mkdir(name));
+    else
+        write(name, "not media");
+    library.rescan();
+    QCOMPARE(changed.size(), 0);
+    QCOMPARE(library.items(), before);
+    QVERIFY(library.isComplete());
+}
+
+// One watch for the folder (and what following it needs), not one per file:
+// a folder full of other files costs nothing, and a change does not re-watch.
+void tst_MediaLibrary::watchesFolderNotFiles_data()
+{
+    QTest::addColumn<int>("otherFiles");
+
+    QTest::newRow("only media") << 0;
+    QTest::newRow("10,000 other files") << 10000;
+}
+
+void tst_MediaLibrary::watchesFolderNotFiles()
+{
+    QFETCH(int, otherFiles);
+
+    populateFolder(QStringLiteral("media"), 10);
+    for (int i = 0; i < otherFiles; ++i) {
+        QFile file(path(QStringLiteral("media/other-%1.txt").arg(i, 5, 10, QLatin1Char('0'))));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+    }
+    const int watchesBefore = inotifyWatches();
+
+    MediaLibrary library(path(QStringLiteral("media")), 0, 10);
+    library.setCheckInterval(QuickCheckMs);
+    library.startWatching();
+    QSignalSpy changed(&library, &MediaLibrary::changed);
+    QVERIFY(library.isComplete());
+    QVERIFY2(inotifyWatches() - watchesBefore <= 3, qPrintable(QString::number(inotifyWatches() - watchesBefore)));
+
+    // A file added is picked up, and the rescan adds no watch.
+    write(QStringLiteral("media/005.mp4"), "video");
+    QTRY_COMPARE_WITH_TIMEOUT(changed.size(), 1, ChangeTimeoutMs);
+    const QJsonValue video = library.item(5).value(QLatin1String("video"));
+    QVERIFY(video.isString());
+    QVERIFY2(inotifyWatches() - watchesBefore <= 3, qPrintable(QString::number(inotifyWatches() - watchesBefore)));
+
+    // So is the same file rewritten in place: no watch on the file tells.
+    {
+        QFile file(path(QStringLiteral("media/005.mp4")));
+        QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        QVERIFY(file.write("another video") > 0);
+        QVERIFY(file.flush());
+        QVERIFY(file.setFileTime(QDateTime::currentDateTimeUtc().addSecs(60), QFileDevice::FileModificationTime));
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(changed.size(), 2, ChangeTimeoutMs);
+    QVERIFY(library.item(5).value(QLatin1String("video")) != video);
+    QVERIFY2(inotifyWatches() - watchesBefore <= 3, qPrintable(QString::number(inotifyWatches() - watchesBefore)));
+}
+
+// A file still being written is announced once, when it is complete.
+void tst_MediaLibrary::copyInProgressSettles_data()
+{
+    QTest::addColumn<bool>("existing"); // rewritten in place rather than created
+
+    QTest::newRow("new file") << false;
+    QTest::newRow("rewritten in place") << true;
+}
+
+void tst_MediaLibrary::copyInProgressSettles()
+{
+    QFETCH(bool, existing);
+
+    populateFolder(QStringLiteral("media"), 10, existing ? QStringList { QStringLiteral("005.mp4") } : QStringList());
+    MediaLibrary library(path(QStringLiteral("media")), 0, 10);
+    library.setCheckInterval(QuickCheckMs);
+    library.startWatching();
+    QList<QJsonObject> announced; // item 5 at each changed()
+    connect(&library, &MediaLibrary::changed, this, [&] { announced.append(library.item(5)); });
+
+    // A slow copy: a piece every 50 ms for 0.6 s.
+    QFile file(path(QStringLiteral("media/005.mp4")));
+    QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    int pieces = 0;
+    QTimer copier;
+    copier.setInterval(50);
+    connect(&copier, &QTimer::timeout, this, [&] {
+        file.write(QByteArray(1000, 'v'));
+        file.flush();
+        if (++pieces == 12) {
+            copier.stop();
+            file.close();
+        }
+    });
+    copier.start();
+
+    QTRY_VERIFY_WITH_TIMEOUT(!copier.isActive() && !announced.isEmpty(), ChangeTimeoutMs);
+    const qint64 modified = QFileInfo(file.fileName()).lastModified().toMSecsSinceEpoch();
+    const QString complete = QStringLiteral("/media/005.mp4?v=%1").arg(modified, 0, 36);
+    QCOMPARE(announced.size(), 1);
+    QCOMPARE(announced.first().value(QLatin1String("video")).toString(), complete);
+    QCOMPARE(library.item(5).value(QLatin1String("video")).toString(), complete);
+}
+
+// The whole folder swapped under the running library, the way curators do it.
+// Rows with NoCheckMs must be seen by inotify alone; the others need the
+// periodic check (nothing watches a folder's grandparent).
+void tst_MediaLibrary::folderReplaced_data()
+{
+    QTest::addColumn<QString>("folder");
+    QTest::addColumn<QStringList>("setup");
+    QTest::addColumn<int>("checkMs");
+    QTest::addColumn<QStringList>("steps"); // "expect STATE" waits for the library to show it
+
+    const QStringList copied { "cp v1 media" };
+    QTest::newRow("deleted, copied back") << "media" << copied << NoCheckMs
+                                          << QStringList { "rm media", "expect absent", "cp v2 media", "expect v2" };
+    QTest::newRow("deleted and copied back, twice")
+            << "media" << copied << NoCheckMs
+            << QStringList { "rm media", "expect absent", "cp v2 media", "expect v2",
+                             "rm media", "expect absent", "cp v1 media", "expect v1" };
+    QTest::newRow("deleted, recreated empty, filled")
+            << "media" << copied << NoCheckMs
+            << QStringList { "rm media", "expect absent", "mkdir media", "expect empty", "cp v2 media", "expect v2" };
+    QTest::newRow("renamed away, another renamed in")
+            << "media" << copied << NoCheckMs
+            << QStringList { "mv media old", "expect absent", "mv v2 media", "expect v2" };
+    QTest::newRow("swapped by two renames") << "media" << copied << NoCheckMs
+                                            << QStringList { "mv media old", "mv v2 media", "expect v2" };
+    QTest::newRow("renamed away and back") << "media" << copied << NoCheckMs
+                                           << QStringList { "mv media old", "expect absent", "mv old media", "expect v1" };
+    QTest::newRow("absent at start") << "media" << QStringList() << NoCheckMs << QStringList { "cp v1 media", "expect v1" };
+
+    const QStringList linked { "ln v1 media" };
+    QTest::newRow("symlink re-pointed") << "media" << linked << NoCheckMs
+                                        << QStringList { "ln v2 media", "expect v2", "ln v1 media", "expect v1" };
+    QTest::newRow("symlink deleted, made again")
+            << "media" << linked << NoCheckMs << QStringList { "rm media", "expect absent", "ln v2 media", "expect v2" };
+    QTest::newRow("symlink target deleted, copied back")
+            << "media" << linked << NoCheckMs << QStringList { "rm v1", "expect absent", "cp v2 v1", "expect v2" };
+
+    const QStringList linkedElsewhere { "cp v1 store/v1", "ln store/v1 media" };
+    QTest::newRow("symlink target elsewhere, renamed away and back")
+            << "media" << linkedElsewhere << NoCheckMs
+            << QStringList { "mv store/v1 store/old", "expect absent", "mv store/old store/v1", "expect v1" };
+    QTest::newRow("symlink target elsewhere, re-pointed")
+            << "media" << linkedElsewhere << NoCheckMs
+            << QStringList { "cp v2 store/v2", "ln store/v2 media", "expect v2" };
+
+    QTest::newRow("folder above absent at start")
+            << "deep/media" << QStringList() << QuickCheckMs
+            << QStringList { "mkdir deep", "cp v1 deep/media", "expect v1", "rm deep", "expect absent",
+                             "cp v2 deep/media", "expect v2" };
+    QTest::newRow("folder above renamed away and back")
+            << "deep/media" << QStringList { "cp v1 deep/media" } << QuickCheckMs
+            << QStringList { "mv deep gone", "expect absent", "mv gone deep", "expect v1" };
+}
+
+void tst_MediaLibrary::folderReplaced()
+{
+    QFETCH(QString, folder);
+    QFETCH(QStringList, setup);
+    QFETCH(int, checkMs);
+    QFETCH(QStringList, steps);
+
+    constexpr int count = 10;
+    populateFolder(QStringLiteral("v1"), count);
+    populateFolder(QStringLiteral("v2"), count, { QStringLiteral("005.mp4") });
+    for (const QString &step : std::as_const(setup)) {
+        act(step);
+        if (QTest::currentTestFailed())
+            return;
+    }
+
+    MediaLibrary library(path(folder), 0, count);
+    library.setCheckInterval(checkMs);
+    library.startWatching();
+    QSignalSpy changed(&library, &MediaLibrary::changed);
+    QVERIFY(libraryShows(library, setup.isEmpty() ? QStringLiteral("absent") : QStringLiteral("v1")));
+
+    for (const QString &step : std::as_const(steps)) {
+        if (!step.startsWith(QLatin1String("expect "))) {
+            act(step);
+            if (QTest::currentTestFailed())
+                return;
+            continue;
+        }
+        const QString expected = step.mid(7);
+        const qsizetype announced = changed.size();
+        QTRY_VERIFY2_WITH_TIMEOUT(libraryShows(library, expected), qPrintable(step), ChangeTimeoutMs);
+        // Browsers hear of every change of the media (an empty folder in
+        // place of none is no news for them).
+        if (expected != QLatin1String("empty"))
+            QVERIFY2(changed.size() > announced, qPrintable(step));
+    }
+}
+
+// Absent is logged once, when it happens, not at every check after.
+void tst_MediaLibrary::absentFolderLoggedOnce_data()
+{
+    QTest::addColumn<QStringList>("setup");
+    QTest::addColumn<QString>("away");
+    QTest::addColumn<QString>("back");
+
+    QTest::newRow("deleted") << QStringList { "cp v1 media" } << "rm media" << "cp v1 media";
+    QTest::newRow("renamed away") << QStringList { "cp v1 media" } << "mv media old" << "mv old media";
+    QTest::newRow("dangling symlink") << QStringList { "cp v1 store", "ln store media" } << "mv store old"
+                                      << "mv old store";
+}
+
+void tst_MediaLibrary::absentFolderLoggedOnce()
+{
+    QFETCH(QStringList, setup);
+    QFETCH(QString, away);
+    QFETCH(QString, back);
+
+    populateFolder(QStringLiteral("v1"), 10);
+    for (const QString &step : std::as_const(setup))
+        act(step);
+    MediaLibrary library(path(QStringLiteral("media")), 0, 10);
+    library.setCheckInterval(10);
+    library.startWatching();
+    QSignalSpy changed(&library, &MediaLibrary::changed);
+    const QString absent = QStringLiteral("is absent");
+    QCOMPARE(countMediaLog(absent), 0);
+
+    act(away);
+    QTRY_VERIFY_WITH_TIMEOUT(libraryShows(library, QStringLiteral("absent")), ChangeTimeoutMs);
+    QCOMPARE(changed.size(), 1);
+    // Not a synchronisation: time for some 20 checks that must stay silent.
+    QTest::qWait(200);
+    QCOMPARE(countMediaLog(absent), 1);
+    QCOMPARE(changed.size(), 1);
+
+    const int completeBefore = countMediaLog(QStringLiteral("10/10 complete"));
+    act(back);
+    QTRY_VERIFY_WITH_TIMEOUT(libraryShows(library, QStringLiteral("v1")), ChangeTimeoutMs);
+    QCOMPARE(changed.size(), 2);
+    QCOMPARE(countMediaLog(QStringLiteral("10/10 complete")), completeBefore + 1);
+    QCOMPARE(countMediaLog(absent), 1);
 }
 
 QTEST_GUILESS_MAIN(tst_MediaLibrary)

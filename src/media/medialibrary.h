@@ -1,7 +1,6 @@
 #ifndef MEDIALIBRARY_H
 #define MEDIALIBRARY_H
 
-#include <QDateTime>
 #include <QFileSystemWatcher>
 #include <QHash>
 #include <QJsonArray>
@@ -10,10 +9,13 @@
 #include <QStringList>
 #include <QTimer>
 
+struct stat;
+
 // The media folder: which IDs have which files, and whether the set is complete.
 // Every valid ID needs a non-empty NNN.jpg and NNN.mp3; NNN.png/.webp,
 // NNN.ogg/.m4a and NNN.mp4/.webm are optional alternatives. The folder is
-// watched, so curators can swap files while the exhibit runs.
+// watched, so curators can swap files, or the whole folder, while the
+// exhibit runs (docs/architecture.md, "Watching the media folder").
 class MediaLibrary : public QObject
 {
     Q_OBJECT
@@ -26,6 +28,8 @@ public:
     int count() const { return m_count; }
     bool contains(int id) const { return id >= m_firstId && id < m_firstId + m_count; }
 
+    // False while the folder is gone (deleted, renamed away, a dangling link).
+    bool folderExists() const { return m_present; }
     bool isComplete() const { return m_missing.isEmpty(); }
     QStringList missingFiles() const { return m_missing; }
 
@@ -35,9 +39,14 @@ public:
 
     static QString baseName(int id);
 
-    // Reads the folder again; emits changed() when anything differs.
+    // Reads the folder again at once; emits changed() when anything differs.
     void rescan();
     void startWatching();
+
+    // How often the folder's identity and the media files' sizes and times
+    // are checked besides what the file system reports; 2 s unless set.
+    void setCheckInterval(int ms);
+    int checkInterval() const { return m_checkTimer.interval(); }
 
 Q_SIGNALS:
     void changed();
@@ -51,22 +60,62 @@ private:
         {
             return size == other.size && modified == other.modified;
         }
+        bool operator!=(const FileStamp &other) const { return !(*this == other); }
     };
-
-    void onFolderEvent();
-    void watchFiles();
+    // A directory as stat() sees it through any symlinks.
+    struct FolderStamp
+    {
+        bool exists = false;
+        quint64 device = 0;
+        quint64 inode = 0;
+        qint64 modifiedNs = 0; // changes when entries are added, removed or renamed
+        bool isSameFolder(const FolderStamp &other) const
+        {
+            return exists == other.exists && device == other.device && inode == other.inode;
+        }
+    };
+    struct Scan
+    {
+        FolderStamp folder;
+        QHash<QString, FileStamp> files; // media file names, empty ones too
+        bool sameMedia(const Scan &other) const
+        {
+            return folder.exists == other.folder.exists && files == other.files;
+        }
+    };
+    Scan scan() const;
+    bool isMediaName(const char *name) const;
+    bool isCurrent(const Scan &result) const;
+    void apply(Scan result);
+    bool followFolder(FolderStamp *folderNow = nullptr);
+    void onWatcherEvent(const QString &path);
+    void onSettleTimeout();
+    void onCheck();
+    bool filesChangedInPlace() const;
+    void settle();
     QJsonValue urlFor(int id, std::initializer_list<const char *> suffixes) const;
     void logValidation() const;
 
+    static FolderStamp stampFolder(const QString &path);
+    static FileStamp stampFile(const struct stat &info);
+
     QString m_folder;
+    QString m_parent; // holds the folder's name: sees it deleted, renamed, replaced
     int m_firstId;
     int m_count;
-    QHash<QString, FileStamp> m_files; // regular files by name
+    QHash<QString, FileStamp> m_files;
     QStringList m_missing;
-    int m_completeIds = -1; // -1 until the first scan
+    int m_completeIds = 0;
+    bool m_present = false;
+    bool m_scanned = false;
+    qint64 m_seenFolderNs = 0; // the folder's time at the last scan
     bool m_watching = false;
     QFileSystemWatcher m_watcher;
+    QHash<QString, FolderStamp> m_watched; // what each watched path was when its watch was set
     QTimer m_settleTimer; // a copy in progress fires many events: act once it settles
+    Scan m_look;          // the last scan while settling, acted on when the next agrees
+    bool m_looked = false;
+    QTimer m_checkTimer;
 };
 
 #endif // MEDIALIBRARY_H
