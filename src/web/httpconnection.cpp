@@ -117,7 +117,10 @@ bool HttpConnection::takeRequest()
     HttpRequest request = parsed.request;
     request.peer = m_socket->peerAddress();
     if (request.isWebSocketUpgrade()) {
-        if (request.url.path() == m_webSocketPath && request.isGet() && parsed.length == buffered.size()) {
+        // Qt's handshake reader waits for CRLF line ends, without a timeout.
+        const bool handshake = request.url.path() == m_webSocketPath && request.isGet()
+                && parsed.length == buffered.size() && buffered.endsWith("\r\n\r\n");
+        if (handshake) {
             // QWebSocketServer reads the handshake itself: leave it unread.
             m_timer.stop();
             m_socket->disconnect(this);

@@ -1,0 +1,478 @@
+#include "web/websockethub.h"
+
+#include <QCoreApplication>
+#include <QDeadlineTimer>
+#include <QHostAddress>
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTest>
+#include <QWebSocket>
+#include <QtEndian>
+
+#include <climits>
+#include <memory>
+#include <optional>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+// What the hub logs in panel.ws at warning level, kept instead of printed.
+QStringList s_warnings;
+QtMessageHandler s_previousHandler = nullptr;
+
+void recordWarnings(QtMsgType type, const QMessageLogContext &context, const QString &text)
+{
+    if (context.category && qstrcmp(context.category, "panel.ws") == 0) {
+        if (type == QtWarningMsg)
+            s_warnings.append(text);
+        return; // connects and disconnects: not this test's subject
+    }
+    if (s_previousHandler)
+        s_previousHandler(type, context, text);
+}
+
+qsizetype countWarnings(const QString &text)
+{
+    qsizetype count = 0;
+    for (const QString &line : std::as_const(s_warnings))
+        count += line.contains(text) ? 1 : 0;
+    return count;
+}
+
+const QByteArray handshake = "GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                             "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+const QByteArray pingMessage = R"({"type":"ping"})";
+
+enum Opcode : quint8 { Continuation = 0x0, Text = 0x1, Binary = 0x2, Close = 0x8, Ping = 0x9, Pong = 0xa };
+
+// A client frame (RFC 6455 §5.2); `masked` applies the masking a client must.
+QByteArray frame(quint8 opcode, const QByteArray &payload, bool masked = true, bool final = true)
+{
+    QByteArray bytes;
+    bytes.append(char((final ? 0x80 : 0x00) | opcode));
+    const char maskBit = masked ? char(0x80) : char(0x00);
+    if (payload.size() < 126) {
+        bytes.append(char(maskBit | char(payload.size())));
+    } else {
+        bytes.append(char(maskBit | 126));
+        uchar length[2];
+        qToBigEndian<quint16>(quint16(payload.size()), length);
+        bytes.append(reinterpret_cast<const char *>(length), 2);
+    }
+    if (!masked)
+        return bytes + payload;
+    const char key[4] = { 0x1f, char(0xa2), 0x37, 0x4c };
+    bytes.append(key, 4);
+    for (qsizetype i = 0; i < payload.size(); ++i)
+        bytes.append(char(payload.at(i) ^ key[i % 4]));
+    return bytes;
+}
+
+// A ping message padded to `size` bytes: a valid message of any length.
+QString paddedPing(int size)
+{
+    const QString head = u"{\"type\":\"ping\",\"pad\":\""_s;
+    return head + QString(qMax(0, size - int(head.size()) - 2), u'x') + u"\"}"_s;
+}
+
+// A WebSocket client written by hand over a plain TCP socket, so that it can
+// send what QWebSocket never would.
+class RawClient
+{
+public:
+    struct Frame
+    {
+        quint8 opcode = 0;
+        QByteArray payload;
+    };
+
+    bool open(quint16 port, const QByteArray &afterHandshake = {})
+    {
+        m_socket.connectToHost(QHostAddress::LocalHost, port);
+        if (!m_socket.waitForConnected(3000))
+            return false;
+        m_socket.write(handshake + afterHandshake);
+        const std::optional<QByteArray> head = readUntil("\r\n\r\n");
+        return head && head->startsWith("HTTP/1.1 101");
+    }
+
+    // Writes `bytes` in pieces of `piece` bytes (all at once for 0), letting
+    // the hub, which runs in this thread, read after each. Stops once the
+    // server has answered: writing on into a connection it closed would
+    // reset it, and the close frame with it.
+    void write(const QByteArray &bytes, qsizetype piece = 0)
+    {
+        if (piece <= 0)
+            piece = bytes.size();
+        for (qsizetype at = 0; at < bytes.size(); at += piece) {
+            if (m_socket.bytesAvailable() > 0 || m_socket.state() != QAbstractSocket::ConnectedState)
+                return;
+            m_socket.write(bytes.mid(at, piece));
+            m_socket.flush();
+            QCoreApplication::processEvents();
+        }
+    }
+
+    // The next frame from the server; none when the connection ends or
+    // nothing comes within `timeoutMs`.
+    std::optional<Frame> take(int timeoutMs = 3000)
+    {
+        QDeadlineTimer deadline(timeoutMs);
+        for (;;) {
+            m_buffer += m_socket.readAll();
+            if (m_buffer.size() >= 2) {
+                // Server frames are unmasked; the hub's are all short here.
+                const int length = quint8(m_buffer.at(1)) & 0x7f;
+                if (length < 126 && m_buffer.size() >= 2 + length) {
+                    Frame frame { quint8(m_buffer.at(0) & 0x0f), m_buffer.mid(2, length) };
+                    m_buffer.remove(0, 2 + length);
+                    return frame;
+                }
+            }
+            if (m_socket.state() != QAbstractSocket::ConnectedState || deadline.hasExpired())
+                return std::nullopt;
+            QSignalSpy spy(&m_socket, &QTcpSocket::readyRead);
+            if (m_socket.bytesAvailable() == 0)
+                spy.wait(int(qMax<qint64>(1, deadline.remainingTime())));
+        }
+    }
+
+    bool waitForDisconnected(int timeoutMs = 3000)
+    {
+        if (m_socket.state() == QAbstractSocket::UnconnectedState)
+            return true;
+        QSignalSpy gone(&m_socket, &QTcpSocket::disconnected);
+        return gone.wait(timeoutMs) || m_socket.state() == QAbstractSocket::UnconnectedState;
+    }
+
+private:
+    std::optional<QByteArray> readUntil(const QByteArray &end)
+    {
+        QDeadlineTimer deadline(3000);
+        while (!m_buffer.contains(end)) {
+            if (m_socket.bytesAvailable() == 0) {
+                QSignalSpy spy(&m_socket, &QTcpSocket::readyRead);
+                if (!spy.wait(int(qMax<qint64>(1, deadline.remainingTime()))))
+                    return std::nullopt;
+            }
+            m_buffer += m_socket.readAll();
+        }
+        const qsizetype at = m_buffer.indexOf(end) + end.size();
+        const QByteArray head = m_buffer.left(at);
+        m_buffer.remove(0, at);
+        return head;
+    }
+
+    QTcpSocket m_socket;
+    QByteArray m_buffer;
+};
+
+} // namespace
+
+// WebSocketHub on its own: a plain QTcpServer hands it each connection with
+// the handshake unread, as HttpConnection does in the gateway.
+class tst_WebSocketHub : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void cleanup();
+    void cleanupTestCase();
+
+    void validMessagesAnswered();
+    void maskedTrafficFollowed();
+    void floodLoggedSparingly();
+    void summaryPerInterval();
+    void floodDropsBrowser_data();
+    void floodDropsBrowser();
+    void unmaskedFrameCloses_data();
+    void unmaskedFrameCloses();
+
+private:
+    std::unique_ptr<QWebSocket> connectClient();
+    bool roundTrip(QWebSocket *client);
+
+    std::unique_ptr<QTcpServer> m_listener;
+    std::unique_ptr<WebSocketHub> m_hub;
+};
+
+void tst_WebSocketHub::initTestCase()
+{
+    s_previousHandler = qInstallMessageHandler(recordWarnings);
+}
+
+void tst_WebSocketHub::cleanupTestCase()
+{
+    qInstallMessageHandler(s_previousHandler);
+}
+
+void tst_WebSocketHub::init()
+{
+    s_warnings.clear();
+    m_hub = std::make_unique<WebSocketHub>();
+    m_listener = std::make_unique<QTcpServer>();
+    connect(m_listener.get(), &QTcpServer::newConnection, m_hub.get(), [this] {
+        while (QTcpSocket *socket = m_listener->nextPendingConnection())
+            m_hub->handleUpgrade(socket);
+    });
+    QVERIFY(m_listener->listen(QHostAddress::LocalHost));
+}
+
+void tst_WebSocketHub::cleanup()
+{
+    m_hub.reset();
+    m_listener.reset();
+}
+
+std::unique_ptr<QWebSocket> tst_WebSocketHub::connectClient()
+{
+    auto client = std::make_unique<QWebSocket>();
+    QSignalSpy connected(client.get(), &QWebSocket::connected);
+    const int before = m_hub->clientCount();
+    client->open(QUrl(u"ws://127.0.0.1:%1/ws"_s.arg(m_listener->serverPort())));
+    if (!connected.wait(3000))
+        return nullptr;
+    if (!QTest::qWaitFor([&] { return m_hub->clientCount() == before + 1; }, 3000))
+        return nullptr;
+    return client;
+}
+
+// A ping message answered: everything sent before it has been handled.
+bool tst_WebSocketHub::roundTrip(QWebSocket *client)
+{
+    bool answered = false;
+    QObject context;
+    connect(client, &QWebSocket::textMessageReceived, &context, [&answered](const QString &text) {
+        answered = answered || text.contains("pong"_L1);
+    });
+    client->sendTextMessage(QString::fromLatin1(pingMessage));
+    client->flush();
+    return QTest::qWaitFor([&answered] { return answered; }, 5000);
+}
+
+// ---------------------------------------------------------------------------
+
+void tst_WebSocketHub::validMessagesAnswered()
+{
+    auto client = connectClient();
+    QVERIFY(client);
+    QSignalSpy ended(m_hub.get(), &WebSocketHub::endedReceived);
+    client->sendTextMessage(u"{\"type\":\"ended\",\"id\":42}"_s);
+    QVERIFY(roundTrip(client.get()));
+    QCOMPARE(ended.size(), 1);
+    QCOMPARE(ended.at(0).at(0).toInt(), 42);
+    QCOMPARE(m_hub->rejectedMessages(), quint64(0));
+    QVERIFY(s_warnings.isEmpty());
+}
+
+// Messages of every length form, sent back to back so that frames straddle
+// TCP reads: the hub's reading ahead keeps its place and refuses none.
+void tst_WebSocketHub::maskedTrafficFollowed()
+{
+    auto client = connectClient();
+    QVERIFY(client);
+    int pongs = 0;
+    connect(client.get(), &QWebSocket::textMessageReceived, this, [&pongs](const QString &text) {
+        pongs += text.contains("pong"_L1) ? 1 : 0;
+    });
+    const int sizes[] = { 15, 125, 126, 127, 1000, 65535, 65536, 20000, 16, 40000 };
+    int sent = 0;
+    for (int round = 0; round < 5; ++round) {
+        for (const int size : sizes) {
+            client->sendTextMessage(paddedPing(size));
+            client->ping("keepalive"); // a control frame in between
+            ++sent;
+        }
+    }
+    client->flush();
+    QTRY_COMPARE_WITH_TIMEOUT(pongs, sent, 10000);
+    QCOMPARE(client->state(), QAbstractSocket::ConnectedState);
+    QCOMPARE(m_hub->clientCount(), 1);
+    QCOMPARE(m_hub->rejectedMessages(), quint64(0));
+    QCOMPARE(countWarnings(u"unmasked"_s), 0);
+    QCOMPARE(countWarnings(u"cannot follow"_s), 0);
+}
+
+// One browser sending thousands of invalid messages writes a few lines,
+// not one per message; the count stays exact.
+void tst_WebSocketHub::floodLoggedSparingly()
+{
+    WebSocketHub::RejectionLimits limits;
+    limits.dropCount = INT_MAX; // this test is about the log only
+    m_hub->setRejectionLimits(limits);
+    auto client = connectClient();
+    QVERIFY(client);
+
+    constexpr int flood = 5000;
+    for (int i = 0; i < flood; ++i)
+        client->sendTextMessage(i % 2 ? u"not json"_s : u"{\"type\":\"dance\"}"_s);
+    QVERIFY(roundTrip(client.get()));
+    QCOMPARE(m_hub->rejectedMessages(), quint64(flood));
+    QCOMPARE(countWarnings(u"ignored message from"_s), limits.loggedEach);
+    QCOMPARE(s_warnings.size(), limits.loggedEach);
+
+    // When it leaves, what was not logged yet is, as one count.
+    client->close();
+    QTRY_COMPARE(m_hub->clientCount(), 0);
+    QCOMPARE(s_warnings.size(), limits.loggedEach + 1);
+    QVERIFY2(s_warnings.last().contains(u"ignored %1 more messages"_s.arg(flood - limits.loggedEach)),
+             qPrintable(s_warnings.last()));
+    QCOMPARE(m_hub->rejectedMessages(), quint64(flood));
+}
+
+// After the first few lines, one count per interval for all that came in it.
+void tst_WebSocketHub::summaryPerInterval()
+{
+    WebSocketHub::RejectionLimits limits;
+    limits.summaryIntervalMs = 200;
+    limits.dropCount = INT_MAX;
+    m_hub->setRejectionLimits(limits);
+    auto client = connectClient();
+    QVERIFY(client);
+
+    for (int i = 0; i < 10; ++i)
+        client->sendTextMessage(u"[]"_s);
+    QVERIFY(roundTrip(client.get()));
+    QCOMPARE(countWarnings(u"ignored message from"_s), limits.loggedEach);
+    QTRY_COMPARE(countWarnings(u"more messages from"_s), 1);
+    QVERIFY2(s_warnings.last().contains(u"ignored 7 more messages"_s), qPrintable(s_warnings.last()));
+    QVERIFY2(s_warnings.last().contains(u"(10 from it, 10 in all)"_s), qPrintable(s_warnings.last()));
+
+    for (int i = 0; i < 5; ++i)
+        client->sendBinaryMessage("x");
+    QVERIFY(roundTrip(client.get()));
+    QTRY_COMPARE(countWarnings(u"more messages from"_s), 2);
+    QVERIFY2(s_warnings.last().contains(u"ignored 5 more messages"_s), qPrintable(s_warnings.last()));
+    QVERIFY2(s_warnings.last().contains(u"binary frame"_s), qPrintable(s_warnings.last()));
+    // Nothing new: no count on leaving.
+    client->close();
+    QTRY_COMPARE(m_hub->clientCount(), 0);
+    QCOMPARE(countWarnings(u"more messages from"_s), 2);
+    QCOMPARE(countWarnings(u"ignored message from"_s), limits.loggedEach);
+}
+
+void tst_WebSocketHub::floodDropsBrowser_data()
+{
+    QTest::addColumn<int>("invalid");  // invalid messages sent
+    QTest::addColumn<bool>("binary");
+    QTest::addColumn<bool>("pingsBetween"); // a valid message before each invalid one
+    QTest::addColumn<bool>("dropped");
+
+    QTest::newRow("at the limit") << 100 << false << false << false;
+    QTest::newRow("one over") << 101 << false << false << true;
+    QTest::newRow("binary, one over") << 101 << true << false << true;
+    QTest::newRow("mixed with valid ones") << 101 << false << true << true;
+    QTest::newRow("a few") << 5 << false << true << false;
+}
+
+void tst_WebSocketHub::floodDropsBrowser()
+{
+    QFETCH(int, invalid);
+    QFETCH(bool, binary);
+    QFETCH(bool, pingsBetween);
+    QFETCH(bool, dropped);
+
+    auto bystander = connectClient();
+    auto sender = connectClient();
+    QVERIFY(bystander);
+    QVERIFY(sender);
+    // The last one sent is invalid: nothing is left unread when the hub
+    // closes, which would reset the connection and lose the close frame.
+    for (int i = 0; i < invalid; ++i) {
+        if (pingsBetween)
+            sender->sendTextMessage(QString::fromLatin1(pingMessage));
+        if (binary)
+            sender->sendBinaryMessage("{}");
+        else
+            sender->sendTextMessage(u"{\"type\":\"ended\",\"id\":-1}"_s);
+    }
+    sender->flush();
+
+    if (dropped) {
+        QSignalSpy gone(sender.get(), &QWebSocket::disconnected);
+        QVERIFY(gone.wait(5000) || sender->state() == QAbstractSocket::UnconnectedState);
+        QCOMPARE(sender->closeCode(), QWebSocketProtocol::CloseCodePolicyViolated);
+        QTRY_COMPARE(m_hub->clientCount(), 1);
+        QCOMPARE(countWarnings(u"dropping it"_s), 1);
+    } else {
+        QVERIFY(roundTrip(sender.get()));
+        QCOMPARE(m_hub->clientCount(), 2);
+        QCOMPARE(countWarnings(u"dropping it"_s), 0);
+    }
+    // Every invalid message read was counted: all of them.
+    QCOMPARE(m_hub->rejectedMessages(), quint64(invalid));
+    QVERIFY(roundTrip(bystander.get()));
+}
+
+void tst_WebSocketHub::unmaskedFrameCloses_data()
+{
+    QTest::addColumn<QByteArray>("bytes");
+    QTest::addColumn<qsizetype>("piece");     // written in pieces of this size, 0: at once
+    QTest::addColumn<bool>("withHandshake");  // sent with the request, before the 101
+    QTest::addColumn<bool>("closed");
+
+    const QByteArray ping = frame(Text, pingMessage);
+    const QByteArray unmaskedPing = frame(Text, pingMessage, false);
+    const QByteArray longPing = frame(Text, paddedPing(300).toLatin1());
+
+    QTest::newRow("masked") << ping << qsizetype(0) << false << false;
+    QTest::newRow("masked, byte by byte") << ping << qsizetype(1) << false << false;
+    QTest::newRow("masked, 16-bit length, in threes") << longPing << qsizetype(3) << false << false;
+    QTest::newRow("masked fragments") << frame(Text, R"({"type")", true, false)
+                                             + frame(Ping, "p") + frame(Continuation, R"(:"ping"})")
+                                      << qsizetype(0) << false << false;
+    QTest::newRow("masked, after a long one") << longPing + frame(Pong, {}) + ping << qsizetype(5) << false
+                                              << false;
+
+    QTest::newRow("unmasked") << unmaskedPing << qsizetype(0) << false << true;
+    QTest::newRow("unmasked, byte by byte") << unmaskedPing << qsizetype(1) << false << true;
+    QTest::newRow("unmasked control frame") << frame(Ping, "p", false) + ping << qsizetype(0) << false << true;
+    QTest::newRow("unmasked close frame") << frame(Close, "\x03\xe8", false) << qsizetype(0) << false << true;
+    QTest::newRow("unmasked 16-bit length") << frame(Text, paddedPing(300).toLatin1(), false) << qsizetype(0)
+                                            << false << true;
+    QTest::newRow("unmasked after masked") << frame(Pong, {}) + unmaskedPing << qsizetype(0) << false << true;
+    QTest::newRow("unmasked after a long masked one") << frame(Binary, QByteArray(1000, 'b')) + unmaskedPing
+                                                      << qsizetype(0) << false << true;
+    QTest::newRow("masked, but before the 101") << ping << qsizetype(0) << true << true;
+}
+
+void tst_WebSocketHub::unmaskedFrameCloses()
+{
+    QFETCH(QByteArray, bytes);
+    QFETCH(qsizetype, piece);
+    QFETCH(bool, withHandshake);
+    QFETCH(bool, closed);
+
+    RawClient client;
+    QVERIFY(client.open(m_listener->serverPort(), withHandshake ? bytes : QByteArray()));
+    if (!withHandshake)
+        client.write(bytes, piece);
+
+    // The answer: a pong message, or a close frame with 1002 and the end.
+    std::optional<RawClient::Frame> answer;
+    do {
+        answer = client.take();
+    } while (answer && (answer->opcode == Pong || answer->opcode == Ping));
+    QVERIFY(answer);
+    if (closed) {
+        QCOMPARE(answer->opcode, quint8(Close));
+        QCOMPARE(qFromBigEndian<quint16>(answer->payload.constData()), quint16(1002));
+        QVERIFY(client.waitForDisconnected());
+        QTRY_COMPARE(m_hub->clientCount(), 0);
+        QCOMPARE(countWarnings(withHandshake ? u"before the handshake"_s : u"unmasked frame"_s), 1);
+    } else {
+        QCOMPARE(answer->opcode, quint8(Text));
+        QVERIFY2(answer->payload.contains("pong"), answer->payload.constData());
+        QCOMPARE(m_hub->clientCount(), 1);
+        QVERIFY(s_warnings.isEmpty());
+    }
+    QCOMPARE(m_hub->rejectedMessages(), quint64(0));
+}
+
+QTEST_GUILESS_MAIN(tst_WebSocketHub)
+
+#include "tst_websockethub.moc"
