@@ -80,6 +80,7 @@ private Q_SLOTS:
     void httpMethods_data();
     void httpMethods();
     void httpLimitsApply();
+    void browsersLeaveTheirPlace();
     void testPlayAndStop();
     void testPlayRejected_data();
     void testPlayRejected();
@@ -790,6 +791,21 @@ void TestGateway::httpLimitsApply()
     const RawHttpClient::Response huge = http().request("GET", "/health", "X-Big: " + QByteArray(20000, 'a') + "\r\n");
     QCOMPARE(huge.status, 431);
     QCOMPARE(http().get("/health").status, 200);
+}
+
+// A browser that has gone frees its place under --max-connections: one after
+// the other, more browsers than the limit come and go, and all get in.
+void TestGateway::browsersLeaveTheirPlace()
+{
+    QVERIFY2(launch({ u"--max-connections"_s, u"32"_s }), qPrintable(m_launchError));
+    for (int i = 0; i < 40; ++i) {
+        auto browser = connectBrowser();
+        QVERIFY2(browser, qPrintable(QString::number(i)));
+        browser->socket()->close();
+        QVERIFY(browser->waitForDisconnected());
+        QTRY_COMPARE(status().value("ws_clients"_L1).toInt(-1), 0);
+    }
+    QCOMPARE(m_gateway->countLog(u"connection limit"_s), 0);
 }
 
 void TestGateway::testPlayAndStop()

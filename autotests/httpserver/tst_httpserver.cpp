@@ -452,6 +452,8 @@ void tst_HttpServer::otherUpgradesAreRefused_data()
     QTest::newRow("other path") << QByteArray("GET /status HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n");
     QTest::newRow("below ws") << QByteArray("GET /ws/x HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n");
     QTest::newRow("POST") << QByteArray("POST /ws HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n");
+    // Qt's handshake reader would wait for CRLF for ever.
+    QTest::newRow("bare LF") << QByteArray("GET /ws HTTP/1.1\nUpgrade: websocket\nConnection: Upgrade\n\n");
     QTest::newRow("second request") << QByteArray("GET /a HTTP/1.1\r\n\r\n"
                                                   "GET /b HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n");
 }

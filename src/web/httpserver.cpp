@@ -33,8 +33,11 @@ void HttpServer::incomingConnection(qintptr handle)
         return;
     }
     ++m_connections;
-    // Counted down whoever ends up owning the socket (a WebSocket too).
-    connect(socket, &QObject::destroyed, this, [this] {
+    // Counted down when the socket goes, whoever owns it by then (a
+    // WebSocket too). Through a child of it: QWebSocket cuts every
+    // connection of the socket it took over, its `destroyed` included.
+    auto *token = new QObject(socket);
+    connect(token, &QObject::destroyed, this, [this] {
         if (--m_connections < m_limits.maxConnections - m_limits.reservedConnections && m_reserveLogged) {
             qCInfo(lcHttp) << "below the connection limit again:" << m_connections << "open";
             m_reserveLogged = m_fullLogged = false;

@@ -85,6 +85,12 @@ void WebSocketHub::onNewConnection()
         QWebSocket *socket = m_server.nextPendingConnection();
         socket->setParent(this);
         QTcpSocket *connection = connectionOf(socket);
+        // QWebSocket neither owns nor deletes the TCP socket it took over, and
+        // cuts every connection of it when it closes (QWebSocketServer's own
+        // clean-up included): as its child the socket goes with it, after
+        // QWebSocket's destructor has used it a last time.
+        if (connection)
+            connection->setParent(socket);
         if (socket->state() != QAbstractSocket::ConnectedState) {
             // Gone before its handshake was read: it would never report
             // that it disconnected.
