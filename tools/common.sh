@@ -19,6 +19,11 @@ ci_build_packages=("${build_packages[@]}" qmake6 make)
 # The tests on top: the browser test drives Chromium against a socat pty.
 # shellcheck disable=SC2034 # used by run-tests.sh
 test_packages=("${ci_build_packages[@]}" socat chromium ca-certificates)
+# The fuzzers (tools/fuzz.sh): clang with libFuzzer and the sanitizer runtimes
+# (libclang-rt-dev names the current version's), and llvm for llvm-symbolizer,
+# which turns their stack traces into file:line.
+# shellcheck disable=SC2034 # used by fuzz.sh and run-tests.sh
+fuzz_packages=(clang libclang-rt-dev llvm)
 
 # The sourcing script's name, for messages: run-tests, install, ...
 common_script=$(basename "$0" .sh)

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the tests need, builds into build/ with CMake (and the qmake
-# project into build/qmake), runs every test (the browser test included) and
+# project into build/qmake), runs every test (the browser test included), then
+# every test but the browser test again built with AddressSanitizer and UBSan
+# (build/asan), then each fuzzer for 20 s (tools/fuzz.sh, build/fuzz), and
 # then the Qt 6.8 check in a Debian trixie root.
 #
 # Usage: tools/run-tests.sh [--host-only]
@@ -49,7 +51,7 @@ summary() {
 
 # --- 1. packages --------------------------------------------------------
 banner "packages"
-packages=("${test_packages[@]}")
+packages=("${test_packages[@]}" "${fuzz_packages[@]}")
 [ "$host_only" -eq 1 ] || packages+=(debootstrap)
 # Node may come from elsewhere (e.g. NodeSource, which bundles npm).
 command -v node >/dev/null || packages+=(nodejs)
@@ -78,6 +80,7 @@ status=0
 { cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo &&
   cmake --build "$build"; } || status=$?
 finish "build (host)" "$status"
+host_built=$status
 
 # --- 4. qmake build -----------------------------------------------------
 # Qt Creator users build selection-panel.pro: it must list the same sources
@@ -103,7 +106,33 @@ if [ "$status" -eq 0 ]; then
     finish "ctest (host)" "$status"
 fi
 
-# --- 6. Qt 6.8 ----------------------------------------------------------
+# --- 6. sanitizers ------------------------------------------------------
+# The same tests built with g++'s AddressSanitizer and UBSan: the first report
+# aborts the test program or the gateway it started (which inherits these
+# options), and tst_gateway also fails on a report in the gateway's log.
+# LeakSanitizer checks at every exit, with nothing suppressed: neither these
+# programs nor Qt leave unreachable memory behind.
+if [ "$host_built" -eq 0 ]; then
+    banner "sanitizers (ASan + UBSan, build/asan)"
+    status=0
+    asan="$repo/build/asan"
+    { cmake -S "$repo" -B "$asan" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPANEL_SANITIZE=ON \
+            -DPANEL_BUILD_BENCH=OFF -DPANEL_BROWSER_TEST=OFF &&
+      cmake --build "$asan" &&
+      ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:abort_on_error=1:detect_stack_use_after_return=1:check_initialization_order=1 \
+      UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1:print_stacktrace=1 \
+      ctest --test-dir "$asan" --output-on-failure --no-tests=error -LE browser; } || status=$?
+    finish "sanitizers (build/asan)" "$status"
+fi
+
+# --- 7. fuzzers ---------------------------------------------------------
+# Briefly, to keep them building and their seeds passing; longer runs by hand.
+banner "fuzz (20 s per target, build/fuzz)"
+status=0
+"$repo/tools/fuzz.sh" 20 || status=$?
+finish "fuzz" "$status"
+
+# --- 8. Qt 6.8 ----------------------------------------------------------
 if [ "$host_only" -eq 0 ]; then
     banner "Qt 6.8 (Debian trixie root)"
     status=0

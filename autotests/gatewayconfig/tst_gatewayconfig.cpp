@@ -263,6 +263,10 @@ void tst_GatewayConfig::invalid_data()
     row("http-timeout-s 3601", { "--http-timeout-s", "3601" }, { "--http-timeout-s" });
     // Later options must not hide an earlier bad one.
     row("bad, then good", { "--http-port", "70000", "--baud", "9600" }, { "--http-port" });
+    // Still one line, whatever the value holds.
+    row("value with a newline", { "--mode", "fast\nnext line" }, { "--mode", "fast\\nnext line" });
+    row("value with an escape", { "--http-host", "a\x1b[31m" }, { "--http-host", "a\\x1b[31m" });
+    row("unknown option with a newline", { "--bad\nname" }, { "bad\\nname" });
 
     QTest::newRow("file, unknown key") << QStringList{ "--config", "@config" } << QByteArray("colour=blue\n") << none
                                        << QStringList{ "--config", "colour" };
@@ -296,6 +300,9 @@ void tst_GatewayConfig::invalid_data()
                                     << QStringList{ "--mode", "fast", "given.conf" };
     QTest::newRow("file, bad first_id") << QStringList{ "--config", "@config" } << QByteArray("first_id=2\n") << none
                                         << QStringList{ "--first-id", "given.conf" };
+    QTest::newRow("file, value with a newline")
+            << QStringList{ "--config", "@config" } << QByteArray("mode=\"fast\\nx\"\n") << none
+            << QStringList{ "--mode", "fast\\nx", "given.conf" };
     QTest::newRow("file, count 0") << QStringList{ "--config", "@config" } << QByteArray("media-count=0\n") << none
                                    << QStringList{ "--media-count", "given.conf" };
     // A bad file stays an error even when the command line sets the same key.

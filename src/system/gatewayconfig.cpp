@@ -27,6 +27,27 @@ std::optional<qint64> toInteger(const QString &text, qint64 min, qint64 max)
     return value;
 }
 
+// An error message is printed as one line, but a value, a key or a path may
+// hold anything: control characters are shown escaped (\n, \x1b).
+QString oneLine(const QString &message)
+{
+    QString line;
+    line.reserve(message.size());
+    for (const QChar c : message) {
+        if (c.unicode() >= 0x20 && c.unicode() != 0x7f)
+            line += c;
+        else if (c == QLatin1Char('\n'))
+            line += QLatin1String("\\n");
+        else if (c == QLatin1Char('\r'))
+            line += QLatin1String("\\r");
+        else if (c == QLatin1Char('\t'))
+            line += QLatin1String("\\t");
+        else
+            line += QStringLiteral("\\x%1").arg(int(c.unicode()), 2, 16, QLatin1Char('0'));
+    }
+    return line;
+}
+
 // Applies one setting; returns an error message, or an empty string.
 QString apply(GatewayConfig &config, const QString &name, const QString &value, std::optional<int> &explicitCount)
 {
@@ -161,11 +182,11 @@ GatewayConfig::Result GatewayConfig::parse(const QStringList &arguments, const D
     }
 
     if (!parser.parse(arguments)) {
-        result.message = parser.errorText();
+        result.message = oneLine(parser.errorText());
         return result;
     }
     if (!parser.positionalArguments().isEmpty()) {
-        result.message = QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().first());
+        result.message = oneLine(QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().first()));
         return result;
     }
     if (parser.isSet(help)) {
@@ -188,7 +209,7 @@ GatewayConfig::Result GatewayConfig::parse(const QStringList &arguments, const D
     if (!configFile.isEmpty()) {
         const QFileInfo info(configFile);
         if (!info.isFile() || !info.isReadable()) {
-            result.message = QStringLiteral("invalid --config '%1': not a readable file").arg(configFile);
+            result.message = oneLine(QStringLiteral("invalid --config '%1': not a readable file").arg(configFile));
             return result;
         }
         result.message = checkLines(configFile);
@@ -196,7 +217,7 @@ GatewayConfig::Result GatewayConfig::parse(const QStringList &arguments, const D
             return result;
         QSettings file(configFile, QSettings::IniFormat);
         if (file.status() != QSettings::NoError) {
-            result.message = QStringLiteral("invalid --config '%1': not an INI file").arg(configFile);
+            result.message = oneLine(QStringLiteral("invalid --config '%1': not an INI file").arg(configFile));
             return result;
         }
         const QStringList keys = file.allKeys();
@@ -205,12 +226,12 @@ GatewayConfig::Result GatewayConfig::parse(const QStringList &arguments, const D
                 continue;
             const QString name = QString(key).replace(QLatin1Char('_'), QLatin1Char('-'));
             if (!settingNames.contains(name)) {
-                result.message = QStringLiteral("invalid --config '%1': unknown key '%2'").arg(configFile, key);
+                result.message = oneLine(QStringLiteral("invalid --config '%1': unknown key '%2'").arg(configFile, key));
                 return result;
             }
             const QString error = apply(config, name, file.value(key).toString(), explicitCount);
             if (!error.isEmpty()) {
-                result.message = error + QStringLiteral(" (in %1)").arg(configFile);
+                result.message = oneLine(error + QStringLiteral(" (in %1)").arg(configFile));
                 return result;
             }
         }
@@ -222,7 +243,7 @@ GatewayConfig::Result GatewayConfig::parse(const QStringList &arguments, const D
             continue;
         const QString error = apply(config, name, parser.value(name), explicitCount);
         if (!error.isEmpty()) {
-            result.message = error;
+            result.message = oneLine(error);
             return result;
         }
     }
