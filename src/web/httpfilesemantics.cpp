@@ -260,6 +260,10 @@ QByteArray contentType(const QString &fileName)
     const auto it = types.constFind(suffix);
     if (it != types.cend())
         return *it;
+    // Qt 6.4's mime database crashes on some names with NUL characters in
+    // them; no file of ours has one.
+    if (fileName.contains(QChar(0)))
+        return QByteArrayLiteral("application/octet-stream");
     const QMimeType mime = QMimeDatabase().mimeTypeForFile(fileName, QMimeDatabase::MatchExtension);
     if (mime.isValid() && !mime.isDefault())
         return mime.name().toLatin1();
