@@ -159,6 +159,7 @@ void tst_HttpRequestParser::headers_data()
     QTest::newRow("1.1 default") << QByteArray("GET / HTTP/1.1\r\n\r\n") << false << false;
     QTest::newRow("1.1 close") << QByteArray("GET / HTTP/1.1\r\nConnection: Close\r\n\r\n") << true << false;
     QTest::newRow("1.0 default") << QByteArray("GET / HTTP/1.0\r\n\r\n") << true << false;
+    QTest::newRow("1.5 as 1.1") << QByteArray("GET / HTTP/1.5\r\n\r\n") << false << false;
     QTest::newRow("1.0 keep-alive") << QByteArray("GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n") << false << false;
     QTest::newRow("upgrade") << QByteArray("GET /ws HTTP/1.1\r\nConnection: Upgrade\r\nUpgrade: WebSocket\r\n\r\n")
                              << false << true;
@@ -175,6 +176,7 @@ void tst_HttpRequestParser::headers()
     QCOMPARE(result.status, Status::Complete);
     QCOMPARE(result.request.wantsClose(), close);
     QCOMPARE(result.request.isWebSocketUpgrade(), upgrade);
+    QVERIFY(result.request.minorVersion == 0 || result.request.minorVersion == 1);
 }
 
 QTEST_GUILESS_MAIN(tst_HttpRequestParser)

@@ -119,7 +119,8 @@ Result parse(QByteArrayView data, const Limits &limits)
         return error(505, "HTTP version not supported");
     request.method = method.toByteArray();
     request.target = target.toByteArray();
-    request.minorVersion = version[7] - '0';
+    // A later 1.x is answered as 1.1 (RFC 9110 §2.5).
+    request.minorVersion = qMin(version[7] - '0', 1);
 
     // Origin form ("/path?query"), or absolute form for proxies' sake.
     // Tolerant: stray characters such as a backslash stay in the path,
