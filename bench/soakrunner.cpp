@@ -143,14 +143,18 @@ void SoakRunner::changeMedia(GatewaySession &session)
 void SoakRunner::pollHealth(GatewaySession &session)
 {
     auto *socket = new QTcpSocket(this);
+    auto *answer = new QByteArray;
     connect(socket, &QTcpSocket::connected, socket,
             [socket] { socket->write("GET /health HTTP/1.1\r\nHost: soak\r\nConnection: close\r\n\r\n"); });
-    connect(socket, &QTcpSocket::disconnected, this, [this, socket] {
-        const QByteArray answer = socket->readAll();
-        if (answer.startsWith("HTTP/1.1 200"))
+    // Read as it comes: what arrives with the closing FIN may be gone by `disconnected`.
+    connect(socket, &QTcpSocket::readyRead, socket, [socket, answer] { answer->append(socket->readAll()); });
+    connect(socket, &QTcpSocket::disconnected, this, [this, socket, answer] {
+        answer->append(socket->readAll());
+        if (answer->startsWith("HTTP/1.1 200"))
             ++m_healthOk;
         else
             ++m_healthOther; // 503 while the panel is unplugged, for one
+        delete answer;
         socket->deleteLater();
     });
     socket->connectToHost(QHostAddress::LocalHost, session.port());
