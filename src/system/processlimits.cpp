@@ -2,6 +2,10 @@
 
 #include <sys/resource.h>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 namespace ProcessLimits {
 
 long raiseOpenFiles()
@@ -16,6 +20,15 @@ long raiseOpenFiles()
             limit = raised;
     }
     return limit.rlim_cur == RLIM_INFINITY ? 1L << 20 : long(limit.rlim_cur);
+}
+
+void releaseFreeMemory()
+{
+#if defined(__GLIBC__)
+    // Unlike the automatic trimming at free(), this also hands back free
+    // pages in the middle of the heap, where most of it is.
+    ::malloc_trim(0);
+#endif
 }
 
 } // namespace ProcessLimits

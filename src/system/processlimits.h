@@ -1,7 +1,8 @@
 #ifndef PROCESSLIMITS_H
 #define PROCESSLIMITS_H
 
-// Limits of the process itself, set once at start.
+// The process's own resources as the system sees them: limits set once at
+// start, and memory handed back.
 namespace ProcessLimits {
 
 // Raises the soft limit on open files as far as the hard limit allows and
@@ -11,6 +12,12 @@ namespace ProcessLimits {
 // not the file-descriptor limit, which would also keep a replugged panel
 // from being opened.
 long raiseOpenFiles();
+
+// Hands the heap's free pages back to the system (glibc only; elsewhere it
+// does nothing). glibc keeps what was freed, so without this the process
+// stays near its largest size (docs/websocket.md, "Memory"). It takes a
+// moment, which is why callers save it for after a wave of frees.
+void releaseFreeMemory();
 
 } // namespace ProcessLimits
 

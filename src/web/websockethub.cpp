@@ -1,14 +1,11 @@
 #include "web/websockethub.h"
 
 #include "system/logging.h"
+#include "system/processlimits.h"
 #include "web/browserprotocol.h"
 
 #include <QTcpSocket>
 #include <QWebSocket>
-
-#if defined(__GLIBC__)
-#include <malloc.h>
-#endif
 
 namespace {
 // Browsers answer pings by themselves; one that stays silent for two rounds
@@ -35,9 +32,6 @@ WebSocketHub::WebSocketHub(QObject *parent)
     connect(&m_server, &QWebSocketServer::newConnection, this, &WebSocketHub::onNewConnection);
     m_keepAliveTimer.setInterval(keepAliveMs);
     connect(&m_keepAliveTimer, &QTimer::timeout, this, &WebSocketHub::checkAlive);
-    m_summaryTimer.setSingleShot(true);
-    m_summaryTimer.setInterval(m_limits.summaryIntervalMs);
-    connect(&m_summaryTimer, &QTimer::timeout, this, &WebSocketHub::logSummaries);
     m_releaseTimer.setSingleShot(true);
     m_releaseTimer.setInterval(releaseDelayMs);
     connect(&m_releaseTimer, &QTimer::timeout, this, &WebSocketHub::releaseMemory);
@@ -52,31 +46,15 @@ WebSocketHub::~WebSocketHub()
 
 void WebSocketHub::setRejectionLimits(const RejectionLimits &limits)
 {
-    m_limits = limits;
-    m_summaryTimer.setInterval(limits.summaryIntervalMs);
+    m_rejections.setLimits(limits);
 }
 
 void WebSocketHub::handleUpgrade(QTcpSocket *socket)
 {
-    // Connected before QWebSocketServer and QWebSocket connect theirs, so
-    // that this sees every byte before Qt reads it (scanBeforeQt).
-    m_streams.insert(socket, Stream());
-    connect(socket, &QTcpSocket::readyRead, this, [this, socket] { scanBeforeQt(socket); });
-    // A refused handshake never becomes a client.
-    connect(socket, &QObject::destroyed, this, [this, socket] { m_streams.remove(socket); });
-    scanBeforeQt(socket); // what the gate has buffered already
+    // Watched before QWebSocketServer and QWebSocket connect to it, so that
+    // the guard sees every byte before Qt reads it.
+    m_framing.watch(socket);
     m_server.handleConnection(socket);
-}
-
-QTcpSocket *WebSocketHub::connectionOf(const QWebSocket *socket) const
-{
-    // QWebSocket does not say which socket it took over; its peer does.
-    for (auto it = m_streams.cbegin(); it != m_streams.cend(); ++it) {
-        if (!it->client && it.key()->peerPort() == socket->peerPort()
-            && it.key()->peerAddress() == socket->peerAddress())
-            return it.key();
-    }
-    return nullptr;
 }
 
 void WebSocketHub::onNewConnection()
@@ -84,7 +62,7 @@ void WebSocketHub::onNewConnection()
     while (m_server.hasPendingConnections()) {
         QWebSocket *socket = m_server.nextPendingConnection();
         socket->setParent(this);
-        QTcpSocket *connection = connectionOf(socket);
+        QTcpSocket *connection = m_framing.takeConnection(socket);
         // QWebSocket neither owns nor deletes the TCP socket it took over, and
         // cuts every connection of it when it closes (QWebSocketServer's own
         // clean-up included): as its child the socket goes with it, after
@@ -94,25 +72,15 @@ void WebSocketHub::onNewConnection()
         if (socket->state() != QAbstractSocket::ConnectedState) {
             // Gone before its handshake was read: it would never report
             // that it disconnected.
-            m_streams.remove(connection);
+            m_framing.forget(connection);
             socket->deleteLater();
             continue;
         }
-        Stream *stream = connection ? &m_streams[connection] : nullptr;
-        if (stream && (stream->early || connection->bytesAvailable() > 0)) {
-            // RFC 6455 §4.1: a client waits for the answer before it sends
-            // frames. Qt has read those already, before this hub could follow.
-            qCWarning(lcWs).noquote() << "browser" << peerOf(socket)
-                                      << "sent frames before the handshake was answered; closing the connection";
-            m_streams.remove(connection);
+        if (!m_framing.follow(connection, socket)) {
+            // It sent frames before the handshake was answered (logged).
             connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
             socket->close(QWebSocketProtocol::CloseCodeProtocolError, QStringLiteral("data before handshake"));
             continue;
-        }
-        if (stream) {
-            stream->client = socket;
-            // After QWebSocket's own slot, which it connected while upgrading.
-            connect(connection, &QTcpSocket::readyRead, this, [this, connection] { scanAfterQt(connection); });
         }
 
         // Over the limit Qt closes the connection with 1009.
@@ -131,78 +99,12 @@ void WebSocketHub::onNewConnection()
         client.connection = connection;
         client.heardMs = m_clock.elapsed();
         m_clients.insert(socket, client);
+        m_rejections.track(socket);
         m_peakClients = qMax(m_peakClients, int(m_clients.size()));
         if (!m_keepAliveTimer.isActive())
             m_keepAliveTimer.start();
         qCInfo(lcWs).noquote() << "browser connected from" << peerOf(socket) << "-" << m_clients.size() << "connected";
         Q_EMIT clientConnected(socket);
-    }
-}
-
-// Runs on each arrival before QWebSocket reads it: a frame without the mask
-// bit closes the connection before Qt acts on anything in this delivery.
-void WebSocketHub::scanBeforeQt(QTcpSocket *connection)
-{
-    const auto it = m_streams.find(connection);
-    if (it == m_streams.end() || !it->followed)
-        return;
-    Stream &stream = *it;
-    const qint64 available = connection->bytesAvailable();
-    if (!stream.client) {
-        // The handshake is still unread: nothing may follow its blank line yet.
-        if (!stream.early && available > 0) {
-            const QByteArray buffered = connection->peek(available);
-            const qsizetype end = buffered.indexOf("\r\n\r\n");
-            stream.early = end >= 0 && buffered.size() > end + 4;
-        }
-        return;
-    }
-    if (available < stream.scanned) {
-        // Someone read between two arrivals: the boundaries are lost.
-        stopScanning(stream);
-        return;
-    }
-    qint64 from = stream.scanned;
-    // Payload bytes are passed over without copying them out of the socket.
-    const quint64 payload = qMin(stream.frames.payloadLeft(), quint64(available - from));
-    stream.frames.skipPayload(payload);
-    from += qint64(payload);
-    stream.scanned = available;
-    if (from == available)
-        return;
-    const QByteArray buffered = connection->peek(available);
-    if (stream.frames.feed(QByteArrayView(buffered).sliced(from)))
-        return;
-    stream.followed = false;
-    qCWarning(lcWs).noquote() << "browser" << peerOf(stream.client)
-                              << "sent an unmasked frame; closing the connection";
-    // Closing also empties the socket's read buffer: QWebSocket, whose slot
-    // runs next, finds nothing to read.
-    stream.client->close(QWebSocketProtocol::CloseCodeProtocolError, QStringLiteral("unmasked frame"));
-}
-
-// Runs on each arrival after QWebSocket has read: what it left unread is
-// what scanBeforeQt has seen already.
-void WebSocketHub::scanAfterQt(QTcpSocket *connection)
-{
-    const auto it = m_streams.find(connection);
-    if (it == m_streams.end() || !it->followed)
-        return;
-    it->scanned = connection->bytesAvailable();
-    // QWebSocket reads every complete frame as it arrives. If it left more
-    // than the unfinished one, it reads some other way, and the scan cannot
-    // tell where the next frame starts.
-    if (quint64(it->scanned) > it->frames.partialFrameBytes())
-        stopScanning(*it);
-}
-
-void WebSocketHub::stopScanning(Stream &stream)
-{
-    stream.followed = false;
-    static bool warned = false;
-    if (!warned) {
-        warned = true;
-        qCWarning(lcWs) << "cannot follow WebSocket frames with this Qt version; unmasked frames are not refused";
     }
 }
 
@@ -256,66 +158,15 @@ void WebSocketHub::onTextMessage(QWebSocket *socket, const QString &text)
     }
 }
 
-// Every invalid message is counted; the log gets each browser's first few
-// and then a count at most every summaryIntervalMs, so that one browser
-// cannot flood it.
+// The tracker counts and logs; dropping a browser that floods is done here.
 void WebSocketHub::reject(QWebSocket *socket, const char *reason)
 {
-    ++m_rejectedMessages;
-    const auto it = m_clients.find(socket);
-    if (it == m_clients.end())
+    if (!m_rejections.reject(socket, reason))
         return;
-    Client &client = *it;
-    ++client.rejected;
-    if (client.rejected <= quint64(m_limits.loggedEach)) {
-        const bool last = client.rejected == quint64(m_limits.loggedEach);
-        qCWarning(lcWs).noquote() << QStringLiteral("ignored message from %1 - %2 (%3 ignored so far)%4")
-                                         .arg(peerOf(socket), QLatin1String(reason))
-                                         .arg(m_rejectedMessages)
-                                         .arg(last ? QLatin1String("; more from it are logged as counts")
-                                                   : QLatin1String());
-    } else {
-        ++client.unlogged;
-        client.lastReason = reason;
-        if (!m_summaryTimer.isActive())
-            m_summaryTimer.start();
-    }
-
-    const qint64 now = m_clock.elapsed();
-    if (client.windowRejected == 0 || now - client.windowStartMs >= m_limits.dropWindowMs) {
-        client.windowStartMs = now;
-        client.windowRejected = 0;
-    }
-    if (++client.windowRejected > m_limits.dropCount) {
-        qCWarning(lcWs).noquote() << QStringLiteral("browser %1 sent more than %2 invalid messages within %3 s;"
-                                                    " dropping it")
-                                         .arg(peerOf(socket))
-                                         .arg(m_limits.dropCount)
-                                         .arg(m_limits.dropWindowMs / 1000.0);
-        socket->disconnect(this); // nothing more from it counts
-        connect(socket, &QWebSocket::disconnected, this, [this, socket] { socketDisconnected(socket); });
-        // Last: closing may remove it from m_clients at once.
-        socket->close(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("too many invalid messages"));
-    }
-}
-
-void WebSocketHub::logUnlogged(QWebSocket *socket, Client &client)
-{
-    if (client.unlogged == 0)
-        return;
-    qCWarning(lcWs).noquote() << QStringLiteral("ignored %1 more messages from %2 - last: %3"
-                                                " (%4 from it, %5 in all)")
-                                     .arg(client.unlogged)
-                                     .arg(peerOf(socket), QLatin1String(client.lastReason))
-                                     .arg(client.rejected)
-                                     .arg(m_rejectedMessages);
-    client.unlogged = 0;
-}
-
-void WebSocketHub::logSummaries()
-{
-    for (auto it = m_clients.begin(); it != m_clients.end(); ++it)
-        logUnlogged(it.key(), *it);
+    socket->disconnect(this); // nothing more from it counts
+    connect(socket, &QWebSocket::disconnected, this, [this, socket] { socketDisconnected(socket); });
+    // Last: closing may remove it from m_clients at once.
+    socket->close(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("too many invalid messages"));
 }
 
 void WebSocketHub::socketDisconnected(QWebSocket *socket)
@@ -323,8 +174,8 @@ void WebSocketHub::socketDisconnected(QWebSocket *socket)
     const auto it = m_clients.find(socket);
     if (it == m_clients.end())
         return;
-    logUnlogged(socket, *it);
-    m_streams.remove(it->connection);
+    m_rejections.forget(socket);
+    m_framing.forget(it->connection);
     m_clients.erase(it);
     qCInfo(lcWs).noquote() << "browser disconnected from" << peerOf(socket) << "-" << m_clients.size()
                            << "connected";
@@ -346,12 +197,9 @@ void WebSocketHub::releaseMemory()
     took.start();
     m_peakClients = int(m_clients.size());
     m_clients.squeeze();
-    m_streams.squeeze();
-#if defined(__GLIBC__)
-    // Unlike the automatic trimming at free(), this also hands back free
-    // pages in the middle of the heap, where most of it is.
-    malloc_trim(0);
-#endif
+    m_framing.squeeze();
+    m_rejections.squeeze();
+    ProcessLimits::releaseFreeMemory();
     qCDebug(lcWs).nospace() << "released free memory to the system with " << m_clients.size() << " connected ("
                             << took.nsecsElapsed() / 1000 << " µs)";
 }
