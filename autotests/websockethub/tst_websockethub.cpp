@@ -1,7 +1,7 @@
 #include "web/websockethub.h"
 
-#include <QCoreApplication>
-#include <QDeadlineTimer>
+#include "rawwebsocketclient.h"
+
 #include <QHostAddress>
 #include <QSignalSpy>
 #include <QTcpServer>
@@ -12,7 +12,7 @@
 
 #include <climits>
 #include <memory>
-#include <optional>
+#include <vector>
 
 using namespace Qt::StringLiterals;
 
@@ -41,34 +41,7 @@ qsizetype countWarnings(const QString &text)
     return count;
 }
 
-const QByteArray handshake = "GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                             "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
 const QByteArray pingMessage = R"({"type":"ping"})";
-
-enum Opcode : quint8 { Continuation = 0x0, Text = 0x1, Binary = 0x2, Close = 0x8, Ping = 0x9, Pong = 0xa };
-
-// A client frame (RFC 6455 §5.2); `masked` applies the masking a client must.
-QByteArray frame(quint8 opcode, const QByteArray &payload, bool masked = true, bool final = true)
-{
-    QByteArray bytes;
-    bytes.append(char((final ? 0x80 : 0x00) | opcode));
-    const char maskBit = masked ? char(0x80) : char(0x00);
-    if (payload.size() < 126) {
-        bytes.append(char(maskBit | char(payload.size())));
-    } else {
-        bytes.append(char(maskBit | 126));
-        uchar length[2];
-        qToBigEndian<quint16>(quint16(payload.size()), length);
-        bytes.append(reinterpret_cast<const char *>(length), 2);
-    }
-    if (!masked)
-        return bytes + payload;
-    const char key[4] = { 0x1f, char(0xa2), 0x37, 0x4c };
-    bytes.append(key, 4);
-    for (qsizetype i = 0; i < payload.size(); ++i)
-        bytes.append(char(payload.at(i) ^ key[i % 4]));
-    return bytes;
-}
 
 // A ping message padded to `size` bytes: a valid message of any length.
 QString paddedPing(int size)
@@ -76,98 +49,6 @@ QString paddedPing(int size)
     const QString head = u"{\"type\":\"ping\",\"pad\":\""_s;
     return head + QString(qMax(0, size - int(head.size()) - 2), u'x') + u"\"}"_s;
 }
-
-// A WebSocket client written by hand over a plain TCP socket, so that it can
-// send what QWebSocket never would.
-class RawClient
-{
-public:
-    struct Frame
-    {
-        quint8 opcode = 0;
-        QByteArray payload;
-    };
-
-    bool open(quint16 port, const QByteArray &afterHandshake = {})
-    {
-        m_socket.connectToHost(QHostAddress::LocalHost, port);
-        if (!m_socket.waitForConnected(3000))
-            return false;
-        m_socket.write(handshake + afterHandshake);
-        const std::optional<QByteArray> head = readUntil("\r\n\r\n");
-        return head && head->startsWith("HTTP/1.1 101");
-    }
-
-    // Writes `bytes` in pieces of `piece` bytes (all at once for 0), letting
-    // the hub, which runs in this thread, read after each. Stops once the
-    // server has answered: writing on into a connection it closed would
-    // reset it, and the close frame with it.
-    void write(const QByteArray &bytes, qsizetype piece = 0)
-    {
-        if (piece <= 0)
-            piece = bytes.size();
-        for (qsizetype at = 0; at < bytes.size(); at += piece) {
-            if (m_socket.bytesAvailable() > 0 || m_socket.state() != QAbstractSocket::ConnectedState)
-                return;
-            m_socket.write(bytes.mid(at, piece));
-            m_socket.flush();
-            QCoreApplication::processEvents();
-        }
-    }
-
-    // The next frame from the server; none when the connection ends or
-    // nothing comes within `timeoutMs`.
-    std::optional<Frame> take(int timeoutMs = 3000)
-    {
-        QDeadlineTimer deadline(timeoutMs);
-        for (;;) {
-            m_buffer += m_socket.readAll();
-            if (m_buffer.size() >= 2) {
-                // Server frames are unmasked; the hub's are all short here.
-                const int length = quint8(m_buffer.at(1)) & 0x7f;
-                if (length < 126 && m_buffer.size() >= 2 + length) {
-                    Frame frame { quint8(m_buffer.at(0) & 0x0f), m_buffer.mid(2, length) };
-                    m_buffer.remove(0, 2 + length);
-                    return frame;
-                }
-            }
-            if (m_socket.state() != QAbstractSocket::ConnectedState || deadline.hasExpired())
-                return std::nullopt;
-            QSignalSpy spy(&m_socket, &QTcpSocket::readyRead);
-            if (m_socket.bytesAvailable() == 0)
-                spy.wait(int(qMax<qint64>(1, deadline.remainingTime())));
-        }
-    }
-
-    bool waitForDisconnected(int timeoutMs = 3000)
-    {
-        if (m_socket.state() == QAbstractSocket::UnconnectedState)
-            return true;
-        QSignalSpy gone(&m_socket, &QTcpSocket::disconnected);
-        return gone.wait(timeoutMs) || m_socket.state() == QAbstractSocket::UnconnectedState;
-    }
-
-private:
-    std::optional<QByteArray> readUntil(const QByteArray &end)
-    {
-        QDeadlineTimer deadline(3000);
-        while (!m_buffer.contains(end)) {
-            if (m_socket.bytesAvailable() == 0) {
-                QSignalSpy spy(&m_socket, &QTcpSocket::readyRead);
-                if (!spy.wait(int(qMax<qint64>(1, deadline.remainingTime()))))
-                    return std::nullopt;
-            }
-            m_buffer += m_socket.readAll();
-        }
-        const qsizetype at = m_buffer.indexOf(end) + end.size();
-        const QByteArray head = m_buffer.left(at);
-        m_buffer.remove(0, at);
-        return head;
-    }
-
-    QTcpSocket m_socket;
-    QByteArray m_buffer;
-};
 
 } // namespace
 
@@ -191,6 +72,8 @@ private Q_SLOTS:
     void floodDropsBrowser();
     void unmaskedFrameCloses_data();
     void unmaskedFrameCloses();
+    void handshakesAtOnce_data();
+    void handshakesAtOnce();
 
 private:
     std::unique_ptr<QWebSocket> connectClient();
@@ -447,16 +330,13 @@ void tst_WebSocketHub::unmaskedFrameCloses()
     QFETCH(bool, withHandshake);
     QFETCH(bool, closed);
 
-    RawClient client;
+    RawWebSocketClient client;
     QVERIFY(client.open(m_listener->serverPort(), withHandshake ? bytes : QByteArray()));
     if (!withHandshake)
         client.write(bytes, piece);
 
     // The answer: a pong message, or a close frame with 1002 and the end.
-    std::optional<RawClient::Frame> answer;
-    do {
-        answer = client.take();
-    } while (answer && (answer->opcode == Pong || answer->opcode == Ping));
+    const auto answer = client.takeAnswer();
     QVERIFY(answer);
     if (closed) {
         QCOMPARE(answer->opcode, quint8(Close));
@@ -471,6 +351,41 @@ void tst_WebSocketHub::unmaskedFrameCloses()
         QVERIFY(s_warnings.isEmpty());
     }
     QCOMPARE(m_hub->rejectedMessages(), quint64(0));
+}
+
+void tst_WebSocketHub::handshakesAtOnce_data()
+{
+    QTest::addColumn<int>("offender"); // the one that sends an unmasked frame
+    QTest::newRow("first") << 0;
+    QTest::newRow("in the middle") << 3;
+    QTest::newRow("last") << 7;
+}
+
+// Many handshakes waiting at once: each browser is followed on its own
+// connection, so the one that sends an unmasked frame is the one closed.
+void tst_WebSocketHub::handshakesAtOnce()
+{
+    QFETCH(int, offender);
+    constexpr int count = 8;
+    std::vector<std::unique_ptr<RawWebSocketClient>> clients;
+    for (int i = 0; i < count; ++i) {
+        clients.push_back(std::make_unique<RawWebSocketClient>());
+        QVERIFY(clients.back()->start(m_listener->serverPort()));
+    }
+    for (const auto &client : clients)
+        QVERIFY(client->awaitUpgrade());
+    QTRY_COMPARE(m_hub->clientCount(), count);
+
+    for (int i = 0; i < count; ++i)
+        clients[i]->write(frame(Text, pingMessage, i != offender));
+    for (int i = 0; i < count; ++i) {
+        const auto answer = clients[i]->takeAnswer();
+        QVERIFY(answer);
+        QCOMPARE(answer->opcode, quint8(i == offender ? Close : Text));
+    }
+    QVERIFY(clients[offender]->waitForDisconnected());
+    QTRY_COMPARE(m_hub->clientCount(), count - 1);
+    QCOMPARE(countWarnings(u"unmasked frame"_s), 1);
 }
 
 QTEST_GUILESS_MAIN(tst_WebSocketHub)
