@@ -18,7 +18,8 @@
 // Every valid ID needs a non-empty NNN.jpg and NNN.mp3; NNN.png/.webp,
 // NNN.ogg/.m4a and NNN.mp4/.webm are optional alternatives. The folder is
 // watched, so curators can swap files, or the whole folder, while the
-// exhibit runs (docs/architecture.md, "Watching the media folder").
+// exhibit runs (docs/architecture.md, "Watching the media folder"). Each
+// ID's sound has a length, read when its file changes ("Sound lengths").
 class MediaLibrary : public QObject
 {
     Q_OBJECT
@@ -85,7 +86,7 @@ private:
     int m_completeIds = 0;
     AudioDurations m_durations;
     QHash<int, qint64> m_durationMs; // by ID, for the sound its item names
-    QStringList m_unknownLength;    // sounds whose length could not be read
+    QStringList m_unknownLength;     // sounds whose length could not be read
     bool m_present = false;
     bool m_scanned = false;
     qint64 m_seenFolderNs = 0; // the folder's time at the last scan
@@ -93,7 +94,7 @@ private:
     QFileSystemWatcher m_watcher;
     QHash<QString, FolderStamp> m_watched; // what each watched path was when its watch was set
     QTimer m_settleTimer; // a copy in progress fires many events: act once it settles
-    MediaScan m_look;          // the last scan while settling, acted on when the next agrees
+    MediaScan m_look; // the last scan while settling, acted on when the next agrees
     bool m_looked = false;
     QTimer m_checkTimer;
 };
