@@ -4,16 +4,30 @@
 #   repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 #   . "$repo/tools/common.sh"
 # It holds the Debian package lists and these helpers:
-#   as_root CMD...          runs CMD as root, through sudo when not root
-#   installed PKG           true when the Debian package PKG is installed
-#   missing_packages PKG... prints those of PKG... that are not installed
-#   install_missing PKG...  installs those of PKG... that are not installed
+#   taglib_dev_package CODENAME  TagLib's -dev package in that Debian release
+#   $taglib_dev                  that package for this host's release
+#   as_root CMD...               runs CMD as root, through sudo when not root
+#   installed PKG                true when the Debian package PKG is installed
+#   missing_packages PKG...      prints those of PKG... that are not installed
+#   install_missing PKG...       installs those of PKG... that are not installed
 # Messages go through the sourcing script's log() when it has one.
 
-# What building the gateway with CMake needs; the names are the same on
-# bookworm (Qt 6.4) and trixie (Qt 6.8).
+# TagLib's development package for a Debian release, by its codename:
+# libtag1-dev (TagLib 1.x) up to bookworm, libtag-dev (TagLib 2) from trixie.
+taglib_dev_package() {
+    case "$1" in
+        buster|bullseye|bookworm) echo libtag1-dev ;;
+        *) echo libtag-dev ;;
+    esac
+}
+# shellcheck source=/dev/null
+taglib_dev=$(taglib_dev_package "$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")")
+
+# What building the gateway with CMake needs; all but TagLib's are named the
+# same on bookworm (Qt 6.4) and trixie (Qt 6.8).
 build_packages=(cmake ninja-build g++ pkg-config libsystemd-dev
-                qt6-base-dev qt6-serialport-dev qt6-websockets-dev)
+                qt6-base-dev qt6-serialport-dev qt6-websockets-dev
+                "$taglib_dev")
 # CI also builds selection-panel.pro, with qmake and make.
 ci_build_packages=("${build_packages[@]}" qmake6 make)
 # The tests on top: the browser test drives Chromium against a socat pty.

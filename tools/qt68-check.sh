@@ -17,8 +17,13 @@ root=${QT68_ROOT:-$repo/build/trixie-root}
 suite=${QT68_SUITE:-trixie}
 clean=0
 
-# What CI builds with on the host, under the same names in trixie.
-packages=("${ci_build_packages[@]}")
+# What CI builds with on the host, under the same names in trixie but for
+# TagLib's, which is named after the root's release.
+packages=()
+for package in "${ci_build_packages[@]}"; do
+    [ "$package" = "$taglib_dev" ] || packages+=("$package")
+done
+packages+=("$(taglib_dev_package "$suite")")
 
 for arg in "$@"; do
     case "$arg" in

@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <memory>
+#include <optional>
 
 #include <unistd.h>
 
@@ -23,6 +24,8 @@ constexpr int ChangeTimeoutMs = 5000;
 constexpr int QuickCheckMs = 50;
 // Where inotify must see a change by itself: no check during the test.
 constexpr int NoCheckMs = 600000;
+// Lengths from headers carry the encoder's delay and padding: tens of ms.
+constexpr qint64 DurationToleranceMs = 60;
 
 namespace {
 
@@ -96,6 +99,12 @@ private Q_SLOTS:
     void folderReplaced();
     void absentFolderLoggedOnce_data();
     void absentFolderLoggedOnce();
+    void durations_data();
+    void durations();
+    void demoMediaDurations();
+    void durationFollowsChange_data();
+    void durationFollowsChange();
+    void unknownLengthLoggedOnce();
 
 private:
     // Writes a file whose modification time lies in the past, so that any
@@ -115,6 +124,12 @@ private:
     // "absent", "empty" (there, without media), "v1" (complete), "v2"
     // (complete, with a video for ID 5) against what the library says.
     static bool libraryShows(const MediaLibrary &library, const QString &expected);
+    // A file of autotests/medialibrary/data (made by make-fixtures.sh there).
+    static QByteArray fixture(const QString &name);
+    // durationMs(id) within the tolerance of `expected` (-1: unknown), and
+    // the item's duration_ms the same.
+    static bool hasDuration(const MediaLibrary &library, int id, qint64 expected,
+                            qint64 tolerance = DurationToleranceMs);
 
     std::unique_ptr<QTemporaryDir> m_dir;
 };
@@ -328,8 +343,10 @@ void tst_MediaLibrary::urls()
 
     const MediaLibrary library(m_dir->path(), 0, 10);
     const QJsonObject item = library.item(3);
-    QCOMPARE(item.size(), 4);
+    QCOMPARE(item.size(), 5);
     QCOMPARE(item.value(QLatin1String("id")), QJsonValue(3));
+    // Text under a sound's name has no length.
+    QVERIFY(item.value(QLatin1String("duration_ms")).isNull());
     const QRegularExpression url(QStringLiteral("^/media/(\\d{3}\\.[a-z0-9]+)\\?v=[0-9a-z]+$"));
     const std::pair<const char *, QString> expectations[] = { { "image", image }, { "audio", audio }, { "video", video } };
     for (const auto &[field, name] : expectations) {
@@ -838,6 +855,146 @@ void tst_MediaLibrary::absentFolderLoggedOnce()
     QCOMPARE(changed.size(), 2);
     QCOMPARE(countMediaLog(QStringLiteral("10/10 complete")), completeBefore + 1);
     QCOMPARE(countMediaLog(absent), 1);
+}
+
+QByteArray tst_MediaLibrary::fixture(const QString &name)
+{
+    QFile file(QStringLiteral(PANEL_AUDIO_FIXTURES_DIR "/") + name);
+    if (!file.open(QIODevice::ReadOnly))
+        qFatal("cannot read the fixture %s", qPrintable(file.fileName()));
+    return file.readAll();
+}
+
+bool tst_MediaLibrary::hasDuration(const MediaLibrary &library, int id, qint64 expected, qint64 tolerance)
+{
+    const std::optional<qint64> duration = library.durationMs(id);
+    const QJsonValue field = library.item(id).value(QLatin1String("duration_ms"));
+    if (expected < 0)
+        return !duration && field.isNull();
+    return duration && qAbs(*duration - expected) <= tolerance && field.isDouble()
+            && qint64(field.toDouble()) == *duration;
+}
+
+// Each sound's length as its headers tell, for the sound the item names.
+void tst_MediaLibrary::durations_data()
+{
+    QTest::addColumn<QStringList>("files");     // "NAME=FIXTURE", or "NAME=FIXTURE:BYTES" for its first bytes
+    QTest::addColumn<qint64>("expected");       // ms; -1: unknown
+
+    QTest::newRow("mp3 CBR behind an ID3v2 tag") << QStringList{ "003.mp3=cbr-id3v2.mp3" } << qint64(1000);
+    QTest::newRow("mp3 CBR, no tag") << QStringList{ "003.mp3=cbr-plain.mp3" } << qint64(1500);
+    QTest::newRow("mp3 VBR, Xing header") << QStringList{ "003.mp3=vbr-xing.mp3" } << qint64(2500);
+    QTest::newRow("ogg") << QStringList{ "003.ogg=vorbis.ogg" } << qint64(2000);
+    QTest::newRow("m4a") << QStringList{ "003.m4a=aac.m4a" } << qint64(3000);
+    QTest::newRow("mp3 named, not ogg") << QStringList{ "003.ogg=vorbis.ogg", "003.mp3=cbr-plain.mp3" } << qint64(1500);
+    QTest::newRow("ogg named, not m4a") << QStringList{ "003.m4a=aac.m4a", "003.ogg=vorbis.ogg" } << qint64(2000);
+    QTest::newRow("not audio") << QStringList{ "003.mp3=not-audio.mp3" } << qint64(-1);
+    QTest::newRow("an image named mp3") << QStringList{ "003.mp3=../../../media/003.jpg" } << qint64(-1);
+    QTest::newRow("cut within its first frame") << QStringList{ "003.mp3=cbr-id3v2.mp3:100" } << qint64(-1);
+    QTest::newRow("empty") << QStringList{ "003.mp3=cbr-plain.mp3:0" } << qint64(-1);
+    QTest::newRow("no sound") << QStringList{ "003.jpg=../../../media/003.jpg" } << qint64(-1);
+}
+
+void tst_MediaLibrary::durations()
+{
+    QFETCH(QStringList, files);
+    QFETCH(qint64, expected);
+
+    for (const QString &file : std::as_const(files)) {
+        const QString name = file.section(QLatin1Char('='), 0, 0);
+        const QString source = file.section(QLatin1Char('='), 1);
+        QByteArray content = fixture(source.section(QLatin1Char(':'), 0, 0));
+        if (source.contains(QLatin1Char(':')))
+            content.truncate(source.section(QLatin1Char(':'), 1).toInt());
+        write(name, content);
+    }
+    const MediaLibrary library(m_dir->path(), 0, 10);
+    QVERIFY2(hasDuration(library, 3, expected), qPrintable(QString::number(library.durationMs(3).value_or(-1))));
+    // Other IDs have no sound, so no length.
+    QVERIFY(hasDuration(library, 4, -1));
+    QVERIFY(!library.durationMs(42));
+}
+
+// The repo's demo sounds, one second each; at 22,050 Hz an MP3 frame lasts
+// 52 ms, so the encoder's delay and padding add some 70 ms.
+void tst_MediaLibrary::demoMediaDurations()
+{
+    const MediaLibrary library(QStringLiteral(PANEL_SOURCE_MEDIA_DIR), 0, 10);
+    QVERIFY(library.isComplete());
+    for (int id = 0; id < 10; ++id)
+        QVERIFY2(hasDuration(library, id, 1000, 120), qPrintable(MediaLibrary::baseName(id)));
+    QCOMPARE(countMediaLog(QStringLiteral("unknown length")), 0);
+}
+
+// A sound replaced while running: browsers hear of it, with its new length.
+void tst_MediaLibrary::durationFollowsChange_data()
+{
+    QTest::addColumn<QString>("action");
+    QTest::addColumn<QString>("fixture");
+    QTest::addColumn<qint64>("expected");
+
+    QTest::newRow("rewritten in place") << "write" << "vbr-xing.mp3" << qint64(2500);
+    QTest::newRow("replaced by rename") << "rename" << "cbr-plain.mp3" << qint64(1500);
+    QTest::newRow("replaced by text") << "write" << "not-audio.mp3" << qint64(-1);
+    QTest::newRow("removed") << "remove" << "" << qint64(-1);
+}
+
+void tst_MediaLibrary::durationFollowsChange()
+{
+    QFETCH(QString, action);
+    QFETCH(QString, fixture);
+    QFETCH(qint64, expected);
+
+    populate(0, 10);
+    writeOld(QStringLiteral("005.mp3"), tst_MediaLibrary::fixture(QStringLiteral("cbr-id3v2.mp3")));
+    MediaLibrary library(m_dir->path(), 0, 10);
+    library.setCheckInterval(QuickCheckMs);
+    library.startWatching();
+    QSignalSpy changed(&library, &MediaLibrary::changed);
+    QVERIFY(hasDuration(library, 5, 1000));
+
+    if (action == QLatin1String("write")) {
+        write(QStringLiteral("005.mp3"), tst_MediaLibrary::fixture(fixture));
+    } else if (action == QLatin1String("rename")) {
+        write(QStringLiteral(".005.mp3.part"), tst_MediaLibrary::fixture(fixture));
+        QVERIFY(::rename(QFile::encodeName(path(QStringLiteral(".005.mp3.part"))).constData(),
+                         QFile::encodeName(path(QStringLiteral("005.mp3"))).constData()) == 0);
+    } else {
+        QVERIFY(QFile::remove(path(QStringLiteral("005.mp3"))));
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(changed.size(), 1, ChangeTimeoutMs);
+    QVERIFY2(hasDuration(library, 5, expected), qPrintable(QString::number(library.durationMs(5).value_or(-1))));
+}
+
+// A sound of unknown length is named when the media are checked; its file is
+// read and logged again only when it changes, not at every rescan.
+void tst_MediaLibrary::unknownLengthLoggedOnce()
+{
+    populate(0, 10);
+    for (int id = 0; id < 10; ++id)
+        writeOld(MediaLibrary::baseName(id) + QStringLiteral(".mp3"), fixture(QStringLiteral("cbr-plain.mp3")));
+    writeOld(QStringLiteral("003.mp3"), fixture(QStringLiteral("not-audio.mp3")));
+    writeOld(QStringLiteral("007.mp3"), fixture(QStringLiteral("cbr-id3v2.mp3")).left(100));
+    MediaLibrary library(m_dir->path(), 0, 10);
+    QCOMPARE(countMediaLog(QStringLiteral("media: 2 sounds of unknown length: 003.mp3, 007.mp3")), 1);
+    QCOMPARE(countMediaLog(QStringLiteral("003.mp3 has no length")), 1);
+    QCOMPARE(countMediaLog(QStringLiteral("007.mp3 has no length")), 1);
+
+    // Another file changes: the unreadable ones are not read again.
+    QSignalSpy changed(&library, &MediaLibrary::changed);
+    write(QStringLiteral("005.mp4"), "video");
+    library.rescan();
+    QCOMPARE(changed.size(), 1);
+    QCOMPARE(countMediaLog(QStringLiteral("003.mp3 has no length")), 1);
+    QCOMPARE(countMediaLog(QStringLiteral("007.mp3 has no length")), 1);
+
+    // One of them is fixed: the list shrinks, and nothing is logged of it.
+    write(QStringLiteral("007.mp3"), fixture(QStringLiteral("vbr-xing.mp3")));
+    library.rescan();
+    QCOMPARE(changed.size(), 2);
+    QVERIFY(hasDuration(library, 7, 2500));
+    QCOMPARE(countMediaLog(QStringLiteral("media: 1 sound of unknown length: 003.mp3")), 1);
+    QCOMPARE(countMediaLog(QStringLiteral("has no length")), 2);
 }
 
 QTEST_GUILESS_MAIN(tst_MediaLibrary)

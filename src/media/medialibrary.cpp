@@ -6,21 +6,19 @@
 #include <QFile>
 #include <QFileInfo>
 
-#include <cstring>
-
-#include <dirent.h>
 #include <sys/stat.h>
 
 namespace {
-constexpr auto imageSuffixes = { ".jpg", ".png", ".webp" };
-constexpr auto audioSuffixes = { ".mp3", ".ogg", ".m4a" };
-constexpr auto videoSuffixes = { ".mp4", ".webm" };
 constexpr int settleMs = 300;
 constexpr int defaultCheckMs = 2000;
 
-qint64 nanoseconds(const struct timespec &time)
+// At most ten names, so that one line stays readable.
+QString listed(const QStringList &names)
 {
-    return qint64(time.tv_sec) * 1000000000 + time.tv_nsec;
+    const QStringList shown = names.mid(0, 10);
+    const QString more = names.size() > shown.size() ? QStringLiteral(" and %1 more").arg(names.size() - shown.size())
+                                                     : QString();
+    return shown.join(QLatin1String(", ")) + more;
 }
 } // namespace
 
@@ -46,63 +44,9 @@ QString MediaLibrary::baseName(int id)
     return QStringLiteral("%1").arg(id, 3, 10, QLatin1Char('0'));
 }
 
-MediaLibrary::FolderStamp MediaLibrary::stampFolder(const QString &path)
+MediaScan MediaLibrary::scan() const
 {
-    FolderStamp stamp;
-    struct stat info;
-    if (::stat(QFile::encodeName(path).constData(), &info) != 0 || !S_ISDIR(info.st_mode))
-        return stamp;
-    stamp.exists = true;
-    stamp.device = info.st_dev;
-    stamp.inode = info.st_ino;
-    stamp.modifiedNs = nanoseconds(info.st_mtim);
-    return stamp;
-}
-
-// NNN plus one of the suffixes, for an ID in range: the only names that matter.
-bool MediaLibrary::isMediaName(const char *name) const
-{
-    const auto digit = [](char c) { return c >= '0' && c <= '9'; };
-    if (!digit(name[0]) || !digit(name[1]) || !digit(name[2]))
-        return false;
-    if (!contains((name[0] - '0') * 100 + (name[1] - '0') * 10 + (name[2] - '0')))
-        return false;
-    for (const auto &suffixes : { imageSuffixes, audioSuffixes, videoSuffixes }) {
-        for (const char *suffix : suffixes) {
-            if (std::strcmp(name + 3, suffix) == 0)
-                return true;
-        }
-    }
-    return false;
-}
-
-MediaLibrary::FileStamp MediaLibrary::stampFile(const struct stat &info)
-{
-    return { info.st_size, nanoseconds(info.st_mtim) / 1000000 };
-}
-
-// Names are read without looking at each file; only media files are stat()ed,
-// so a folder full of other files costs little.
-MediaLibrary::Scan MediaLibrary::scan() const
-{
-    Scan result;
-    result.folder = stampFolder(m_folder);
-    if (!result.folder.exists)
-        return result;
-    DIR *dir = ::opendir(QFile::encodeName(m_folder).constData());
-    if (!dir)
-        return result;
-    while (const struct dirent *entry = ::readdir(dir)) {
-        if (!isMediaName(entry->d_name))
-            continue;
-        // Empty files are kept too: an upload that creates the file first must
-        // be checked again, or its content would never be noticed.
-        struct stat info;
-        if (::fstatat(::dirfd(dir), entry->d_name, &info, 0) == 0 && S_ISREG(info.st_mode))
-            result.files.insert(QString::fromLatin1(entry->d_name), stampFile(info));
-    }
-    ::closedir(dir);
-    return result;
+    return MediaScan::read(m_folder, m_firstId, m_count);
 }
 
 void MediaLibrary::rescan()
@@ -111,12 +55,12 @@ void MediaLibrary::rescan()
     apply(scan());
 }
 
-bool MediaLibrary::isCurrent(const Scan &result) const
+bool MediaLibrary::isCurrent(const MediaScan &result) const
 {
     return result.folder.exists == m_present && result.files == m_files;
 }
 
-void MediaLibrary::apply(Scan result)
+void MediaLibrary::apply(MediaScan result)
 {
     m_seenFolderNs = result.folder.modifiedNs;
     const bool first = !m_scanned;
@@ -147,10 +91,39 @@ void MediaLibrary::apply(Scan result)
     m_files = std::move(result.files);
     m_missing = std::move(missing);
     m_completeIds = complete;
+    readDurations();
     // Once per change, so an absent folder is logged once, not once per check.
     logValidation();
     if (!first && filesChanged)
         Q_EMIT changed();
+}
+
+// The length of the sound each item names. The cache reads only the files
+// whose size or time changed since the last scan.
+void MediaLibrary::readDurations()
+{
+    m_durationMs.clear();
+    m_unknownLength.clear();
+    QSet<QString> paths;
+    for (int id = m_firstId; id < m_firstId + m_count; ++id) {
+        const QString name = fileFor(id, MediaScan::Audio);
+        if (name.isEmpty())
+            continue;
+        const QString path = m_folder + QLatin1Char('/') + name;
+        const FileStamp stamp = m_files.value(name);
+        paths.insert(path);
+        if (const std::optional<qint64> duration = m_durations.durationMs(path, stamp.size, stamp.modified))
+            m_durationMs.insert(id, *duration);
+        else
+            m_unknownLength.append(name);
+    }
+    m_durations.retain(paths);
+}
+
+std::optional<qint64> MediaLibrary::durationMs(int id) const
+{
+    const auto it = m_durationMs.constFind(id);
+    return it == m_durationMs.cend() ? std::nullopt : std::optional<qint64>(*it);
 }
 
 void MediaLibrary::startWatching()
@@ -175,7 +148,7 @@ void MediaLibrary::setCheckInterval(int ms)
 // is another one than at the last call (or gone, or back).
 bool MediaLibrary::followFolder(FolderStamp *folderNow)
 {
-    const FolderStamp folder = stampFolder(m_folder);
+    const FolderStamp folder = MediaScan::stampFolder(m_folder);
     if (folderNow)
         *folderNow = folder;
     if (!m_watching)
@@ -203,7 +176,7 @@ bool MediaLibrary::followFolder(FolderStamp *folderNow)
         it = m_watched.erase(it);
     }
     for (const QString &path : std::as_const(paths)) {
-        const FolderStamp now = path == m_folder ? folder : stampFolder(path);
+        const FolderStamp now = path == m_folder ? folder : MediaScan::stampFolder(path);
         const auto watched = m_watched.constFind(path);
         if (watched != m_watched.cend() && watched->isSameFolder(now))
             continue;
@@ -248,7 +221,7 @@ bool MediaLibrary::filesChangedInPlace() const
         struct stat info;
         if (::stat((prefix + QFile::encodeName(it.key())).constData(), &info) != 0 || !S_ISREG(info.st_mode))
             return true;
-        if (it.value() != stampFile(info))
+        if (it.value() != MediaScan::stampFile(info))
             return true;
     }
     return false;
@@ -269,7 +242,7 @@ void MediaLibrary::settle()
 void MediaLibrary::onSettleTimeout()
 {
     followFolder();
-    Scan now = scan();
+    MediaScan now = scan();
     m_seenFolderNs = now.folder.modifiedNs;
     if (isCurrent(now)) {
         m_looked = false;
@@ -292,36 +265,49 @@ void MediaLibrary::logValidation() const
         return;
     }
     const QString summary = QStringLiteral("media: %1/%2 complete in %3").arg(m_completeIds).arg(m_count).arg(m_folder);
-    if (m_missing.isEmpty()) {
+    if (m_missing.isEmpty())
         qCInfo(lcMedia).noquote() << summary;
-        return;
+    else
+        qCWarning(lcMedia).noquote() << summary << "- missing" << listed(m_missing);
+    if (!m_unknownLength.isEmpty()) {
+        const qsizetype unknown = m_unknownLength.size();
+        qCWarning(lcMedia).noquote() << QStringLiteral("media: %1 sound%2 of unknown length:")
+                                                .arg(unknown)
+                                                .arg(unknown == 1 ? "" : "s")
+                                     << listed(m_unknownLength);
     }
-    const QStringList shown = m_missing.mid(0, 10);
-    const QString more = m_missing.size() > shown.size()
-            ? QStringLiteral(" and %1 more").arg(m_missing.size() - shown.size())
-            : QString();
-    qCWarning(lcMedia).noquote() << summary << "- missing" << shown.join(QLatin1String(", ")) + more;
 }
 
-QJsonValue MediaLibrary::urlFor(int id, std::initializer_list<const char *> suffixes) const
+// The non-empty file of the first suffix of `kind` that the ID has.
+QString MediaLibrary::fileFor(int id, MediaScan::Kind kind) const
 {
     const QString base = baseName(id);
-    for (const char *suffix : suffixes) {
-        const QString name = base + QLatin1String(suffix);
+    for (const QLatin1String &suffix : MediaScan::suffixes(kind)) {
+        const QString name = base + suffix;
         const auto it = m_files.constFind(name);
         if (it != m_files.cend() && it->size > 0)
-            return QStringLiteral("/media/%1?v=%2").arg(name).arg(it->modified, 0, 36);
+            return name;
     }
-    return QJsonValue::Null;
+    return QString();
+}
+
+QJsonValue MediaLibrary::urlFor(int id, MediaScan::Kind kind) const
+{
+    const QString name = fileFor(id, kind);
+    if (name.isEmpty())
+        return QJsonValue::Null;
+    return QStringLiteral("/media/%1?v=%2").arg(name).arg(m_files.value(name).modified, 0, 36);
 }
 
 QJsonObject MediaLibrary::item(int id) const
 {
+    const std::optional<qint64> duration = durationMs(id);
     return {
         { QStringLiteral("id"), id },
-        { QStringLiteral("image"), urlFor(id, imageSuffixes) },
-        { QStringLiteral("audio"), urlFor(id, audioSuffixes) },
-        { QStringLiteral("video"), urlFor(id, videoSuffixes) },
+        { QStringLiteral("image"), urlFor(id, MediaScan::Image) },
+        { QStringLiteral("audio"), urlFor(id, MediaScan::Audio) },
+        { QStringLiteral("video"), urlFor(id, MediaScan::Video) },
+        { QStringLiteral("duration_ms"), duration ? QJsonValue(*duration) : QJsonValue(QJsonValue::Null) },
     };
 }
 

@@ -1,6 +1,9 @@
 #ifndef MEDIALIBRARY_H
 #define MEDIALIBRARY_H
 
+#include "media/audiodurations.h"
+#include "media/mediascan.h"
+
 #include <QFileSystemWatcher>
 #include <QHash>
 #include <QJsonArray>
@@ -9,13 +12,14 @@
 #include <QStringList>
 #include <QTimer>
 
-struct stat;
+#include <optional>
 
 // The media folder: which IDs have which files, and whether the set is complete.
 // Every valid ID needs a non-empty NNN.jpg and NNN.mp3; NNN.png/.webp,
 // NNN.ogg/.m4a and NNN.mp4/.webm are optional alternatives. The folder is
 // watched, so curators can swap files, or the whole folder, while the
-// exhibit runs (docs/architecture.md, "Watching the media folder").
+// exhibit runs (docs/architecture.md, "Watching the media folder"). Each
+// ID's sound has a length, read when its file changes ("Sound lengths").
 class MediaLibrary : public QObject
 {
     Q_OBJECT
@@ -33,8 +37,12 @@ public:
     bool isComplete() const { return m_missing.isEmpty(); }
     QStringList missingFiles() const { return m_missing; }
 
-    // {"id":…, "image":url|null, "audio":url|null, "video":url|null}
+    // {"id":…, "image":url|null, "audio":url|null, "video":url|null,
+    //  "duration_ms":length of "audio"|null}
     QJsonObject item(int id) const;
+    // The length of the sound item(id) names as "audio"; nullopt when there
+    // is none or its length cannot be read.
+    std::optional<qint64> durationMs(int id) const;
     QJsonArray items() const;
 
     static QString baseName(int id);
@@ -52,52 +60,22 @@ Q_SIGNALS:
     void changed();
 
 private:
-    struct FileStamp
-    {
-        qint64 size = 0;
-        qint64 modified = 0; // ms since epoch, doubles as a cache-buster in URLs
-        bool operator==(const FileStamp &other) const
-        {
-            return size == other.size && modified == other.modified;
-        }
-        bool operator!=(const FileStamp &other) const { return !(*this == other); }
-    };
-    // A directory as stat() sees it through any symlinks.
-    struct FolderStamp
-    {
-        bool exists = false;
-        quint64 device = 0;
-        quint64 inode = 0;
-        qint64 modifiedNs = 0; // changes when entries are added, removed or renamed
-        bool isSameFolder(const FolderStamp &other) const
-        {
-            return exists == other.exists && device == other.device && inode == other.inode;
-        }
-    };
-    struct Scan
-    {
-        FolderStamp folder;
-        QHash<QString, FileStamp> files; // media file names, empty ones too
-        bool sameMedia(const Scan &other) const
-        {
-            return folder.exists == other.folder.exists && files == other.files;
-        }
-    };
-    Scan scan() const;
-    bool isMediaName(const char *name) const;
-    bool isCurrent(const Scan &result) const;
-    void apply(Scan result);
+    using FileStamp = MediaScan::FileStamp;
+    using FolderStamp = MediaScan::FolderStamp;
+
+    MediaScan scan() const;
+    bool isCurrent(const MediaScan &result) const;
+    void apply(MediaScan result);
     bool followFolder(FolderStamp *folderNow = nullptr);
     void onWatcherEvent(const QString &path);
     void onSettleTimeout();
     void onCheck();
     bool filesChangedInPlace() const;
     void settle();
-    QJsonValue urlFor(int id, std::initializer_list<const char *> suffixes) const;
+    QString fileFor(int id, MediaScan::Kind kind) const;
+    QJsonValue urlFor(int id, MediaScan::Kind kind) const;
+    void readDurations();
     void logValidation() const;
-
-    static FolderStamp stampFolder(const QString &path);
-    static FileStamp stampFile(const struct stat &info);
 
     QString m_folder;
     QString m_parent; // holds the folder's name: sees it deleted, renamed, replaced
@@ -106,6 +84,9 @@ private:
     QHash<QString, FileStamp> m_files;
     QStringList m_missing;
     int m_completeIds = 0;
+    AudioDurations m_durations;
+    QHash<int, qint64> m_durationMs; // by ID, for the sound its item names
+    QStringList m_unknownLength;     // sounds whose length could not be read
     bool m_present = false;
     bool m_scanned = false;
     qint64 m_seenFolderNs = 0; // the folder's time at the last scan
@@ -113,7 +94,7 @@ private:
     QFileSystemWatcher m_watcher;
     QHash<QString, FolderStamp> m_watched; // what each watched path was when its watch was set
     QTimer m_settleTimer; // a copy in progress fires many events: act once it settles
-    Scan m_look;          // the last scan while settling, acted on when the next agrees
+    MediaScan m_look; // the last scan while settling, acted on when the next agrees
     bool m_looked = false;
     QTimer m_checkTimer;
 };
