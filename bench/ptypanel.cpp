@@ -85,6 +85,7 @@ void PtyPanel::handleLine(const QByteArray &raw, qint64 ns)
         m_pty.writeSome(pong, sizeof pong - 1);
         ++m_otherLines;
     } else {
+        // VERSION (sent once per connection) and anything else: no LED state, nothing to time.
         ++m_otherLines;
     }
 }

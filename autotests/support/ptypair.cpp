@@ -21,6 +21,11 @@ QString systemError(const QString &what)
     return QStringLiteral("%1: %2").arg(what, QString::fromLocal8Bit(std::strerror(errno)));
 }
 
+bool isSupervisionLine(const QByteArray &line)
+{
+    return line == "VERSION" || line == "PING";
+}
+
 } // namespace
 
 PtyPair::PtyPair(QObject *parent) : QObject(parent)
@@ -183,7 +188,7 @@ void PtyPair::readMaster()
             for (qsizetype lf = m_partial.indexOf('\n'); lf >= 0; lf = m_partial.indexOf('\n', start)) {
                 const QByteArray line = m_partial.mid(start, lf - start);
                 start = lf + 1;
-                if (m_queueLines)
+                if (m_queueLines && (m_queueSupervision || !isSupervisionLine(line)))
                     m_lines.append(line);
                 Q_EMIT lineReceived(line, readNs);
                 if (m_master < 0)

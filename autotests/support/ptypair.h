@@ -42,6 +42,11 @@ public:
     // Received lines are queued for takeLine() unless this is turned off by a
     // caller that handles lineReceived() itself.
     void setQueueLines(bool queue) { m_queueLines = queue; }
+    // The gateway's supervision lines, `VERSION` and `PING`
+    // (docs/serial-protocol.md, "Heartbeat"), are left out of the queue
+    // unless this is turned on, so that takeLine() sees the LED commands
+    // only. lineReceived() carries every line either way.
+    void setQueueSupervisionLines(bool queue) { m_queueSupervision = queue; }
     // Takes the next complete line the gateway wrote (without its LF),
     // waiting up to `timeoutMs`; false when none came.
     bool takeLine(QByteArray *line, int timeoutMs = 3000);
@@ -70,6 +75,7 @@ private:
     QByteArray m_partial;
     QByteArrayList m_lines;
     bool m_queueLines = true;
+    bool m_queueSupervision = false;
 };
 
 #endif // PTYPAIR_H

@@ -1,9 +1,9 @@
 #include "panel/panellink.h"
 
+#include "panel/paneldevicefinder.h"
 #include "panel/panelline.h"
 #include "system/logging.h"
 
-#include <QDir>
 #include <QMetaEnum>
 
 #include <utility>
@@ -62,6 +62,9 @@ PanelLink::PanelLink(const QString &port, qint32 baudRate, QObject *parent)
     connect(&m_serial, &QSerialPort::readyRead, this, &PanelLink::onReadyRead);
     connect(&m_serial, &QSerialPort::errorOccurred, this, &PanelLink::handleError);
     connect(&m_serial, &QSerialPort::bytesWritten, this, &PanelLink::onBytesWritten);
+    connect(&m_heartbeat, &PanelHeartbeat::pingDue, this, [this] { sendQuestion(QByteArrayLiteral("PING\n")); });
+    connect(&m_heartbeat, &PanelHeartbeat::respondingChanged, this, &PanelLink::onRespondingChanged);
+    m_state = isEnabled() ? State::Disconnected : State::Disabled;
 }
 
 void PanelLink::start()
@@ -100,30 +103,15 @@ void PanelLink::reconfigure(const QString &port, qint32 baudRate)
     m_outageLogged = false;
     if (wasConnected)
         Q_EMIT connectedChanged(false);
+    updateState();
     start();
-}
-
-QString PanelLink::findPanelDevice(const QString &byIdFolder)
-{
-    // Espressif's own USB, Silicon Labs CP210x and WCH CH34x bridges.
-    static const QStringList patterns = {
-        QStringLiteral("usb-Espressif*"), QStringLiteral("usb-Silicon_Labs_CP210*"),
-        QStringLiteral("usb-1a86*"), QStringLiteral("*CH34*"), QStringLiteral("*CH910*"),
-    };
-    const QDir folder(byIdFolder);
-    for (const QString &pattern : patterns) {
-        const QStringList names = folder.entryList({ pattern }, QDir::System | QDir::Files, QDir::Name);
-        if (!names.isEmpty())
-            return folder.absoluteFilePath(names.first());
-    }
-    return {};
 }
 
 void PanelLink::tryOpen()
 {
     QString device = m_requestedPort;
     if (device == QLatin1String("auto")) {
-        device = findPanelDevice();
+        device = PanelDeviceFinder::find();
         if (device.isEmpty()) {
             if (!m_outageLogged) {
                 qCWarning(lcSerial) << "no panel found in /dev/serial/by-id; retrying every"
@@ -152,8 +140,11 @@ void PanelLink::tryOpen()
     m_outageLogged = false;
     m_firmwareLogged = false;
     m_lines.clear();
+    sendQuestion(QByteArrayLiteral("VERSION\n")); // 2.5 answers FW; 2.2 ignores it
+    m_heartbeat.portOpened(device);
     qCInfo(lcSerial).noquote() << "panel connected on" << device;
     Q_EMIT connectedChanged(true);
+    updateState();
     Q_EMIT ready(); // whatever its LEDs show now, it is not ours
 }
 
@@ -167,6 +158,7 @@ void PanelLink::onReadyRead()
 void PanelLink::handleLine(const QByteArray &raw)
 {
     const PanelLine line = PanelLine::parse(raw);
+    m_heartbeat.lineArrived(line.kind() == PanelLine::Kind::Pong); // any line is a sign of life
     switch (line.kind()) {
     case PanelLine::Kind::Press:
         Q_EMIT pressed(line.id());
@@ -226,6 +218,22 @@ void PanelLink::send(const QByteArray &command)
         m_heldLed = command;
         return;
     }
+    write(command);
+}
+
+void PanelLink::sendQuestion(const QByteArray &command)
+{
+    // PING and VERSION are questions, not state: never held, never in the way of an
+    // LED command. A panel behind on reading gets none; the heartbeat asks again.
+    if (!m_serial.isOpen() || m_serial.bytesToWrite() > 0 || !m_heldLed.isEmpty()) {
+        qCDebug(lcSerial).noquote() << "output waits; not sent:" << command.trimmed();
+        return;
+    }
+    write(command);
+}
+
+void PanelLink::write(const QByteArray &command)
+{
     m_serial.write(command);
     // Out now rather than on the next event-loop pass: the LED is what a
     // visitor sees first. Not into a full driver, though, where the write
@@ -303,6 +311,7 @@ void PanelLink::closeAfterOutage(const QString &reason)
     closePort();
     m_reopenTimer.start();
     Q_EMIT connectedChanged(false);
+    updateState();
 }
 
 void PanelLink::closePort()
@@ -316,6 +325,26 @@ void PanelLink::closePort()
     m_serial.close();
     m_serial.clearError();
     m_lines.clear();
+    m_heartbeat.portClosed();
     // The LEDs are resynced when a port opens again.
     m_heldLed.clear();
+}
+
+void PanelLink::onRespondingChanged(bool responding)
+{
+    updateState();
+    // The end of a silence: what the LEDs show is unknown (docs/serial-protocol.md, "Heartbeat").
+    if (responding)
+        Q_EMIT ready();
+}
+
+void PanelLink::updateState()
+{
+    State state = State::Disabled;
+    if (isEnabled())
+        state = !isConnected() ? State::Disconnected : m_heartbeat.isSilent() ? State::Silent : State::Connected;
+    if (state == m_state)
+        return;
+    m_state = state;
+    Q_EMIT stateChanged(state);
 }

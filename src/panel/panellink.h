@@ -2,11 +2,14 @@
 #define PANELLINK_H
 
 #include "panel/linebuffer.h"
+#include "panel/panelheartbeat.h"
 #include "system/logthrottle.h"
 
 #include <QObject>
 #include <QSerialPort>
 #include <QTimer>
+
+#include <optional>
 
 // The serial link to the panel: opens the device, reassembles and classifies
 // lines, writes LED commands, and reopens the device after an outage.
@@ -15,11 +18,18 @@
 // A panel that reads slowly is no outage: while the driver cannot take more,
 // only the newest LED command is kept, and written once it can
 // (docs/serial-protocol.md, "Back-pressure").
+// The link asks for the firmware's VERSION on open and is supervised by a
+// PanelHeartbeat (PING after silence; "Heartbeat" in the same page).
 class PanelLink : public QObject
 {
     Q_OBJECT
 
 public:
+    // Silent: open, but a panel that answered PING has said nothing for three
+    // ping intervals.
+    enum class State { Disabled, Disconnected, Connected, Silent };
+    Q_ENUM(State)
+
     // `port`: a device path, "auto" (first ESP32/CP210x/CH34x in
     // /dev/serial/by-id) or "none" (no panel).
     PanelLink(const QString &port, qint32 baudRate, QObject *parent = nullptr);
@@ -35,10 +45,16 @@ public:
     // would drop "/dev/"); empty with "auto" and no device found.
     QString portName() const { return m_device; }
     QString firmware() const { return m_firmware; }
+    State state() const { return m_state; }
+    // Open and not silent.
+    bool isResponding() const { return m_state == State::Connected; }
+    // Since the last line from the panel since the port opened; nullopt
+    // while closed or before the first line.
+    std::optional<qint64> lastLineAgeMs() const { return m_heartbeat.lastLineAgeMs(); }
+    // PING after this long without a line; 0 turns the heartbeat off.
+    void setPingInterval(int ms) { m_heartbeat.setInterval(ms); }
+    int pingInterval() const { return m_heartbeat.interval(); }
     qsizetype droppedLines() const { return m_lines.droppedLines(); }
-
-    // The first panel-like device in `byIdFolder`, or an empty string.
-    static QString findPanelDevice(const QString &byIdFolder = QStringLiteral("/dev/serial/by-id"));
 
 public Q_SLOTS:
     void setLed(int id);
@@ -46,10 +62,12 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     void pressed(int id);
-    // The panel's LEDs are unknown: the port just opened, or the firmware
-    // rebooted (READY). Whoever owns the LED state should send it again.
+    // The panel's LEDs are unknown: the port just opened, the firmware
+    // rebooted (READY), or a silent panel speaks again. Whoever owns the LED
+    // state should send it again.
     void ready();
     void connectedChanged(bool connected);
+    void stateChanged(PanelLink::State state);
 
 private:
     void tryOpen();
@@ -61,6 +79,10 @@ private:
     void closePort();
     void handleLine(const QByteArray &line);
     void send(const QByteArray &command);
+    void sendQuestion(const QByteArray &command);
+    void write(const QByteArray &command);
+    void onRespondingChanged(bool responding);
+    void updateState();
     bool canWriteNow() const;
     void onBytesWritten();
     void writeHeldLed();
@@ -70,6 +92,8 @@ private:
     QString m_device;
     QString m_firmware;
     LineBuffer m_lines;
+    PanelHeartbeat m_heartbeat;
+    State m_state = State::Disconnected;
     QTimer m_reopenTimer;
     QTimer m_healthTimer;
     QByteArray m_heldLed; // the newest LED command, waiting for the driver to take more
