@@ -1,4 +1,5 @@
 #include "core/panelcontroller.h"
+#include "core/steadyclock.h"
 #include "media/medialibrary.h"
 #include "panel/panellink.h"
 #include "system/configreloader.h"
@@ -65,8 +66,10 @@ int main(int argc, char *argv[])
                                                                            : QStringLiteral(", config ") + config.configFile);
 
     MediaLibrary media(config.mediaDir, config.firstId, config.mediaCount);
-    PanelController controller(&media);
+    SteadyClock clock;
+    PanelController controller(&media, &clock, config.pressPolicy);
     PanelLink link(config.serialPort, config.baudRate);
+    link.setPingInterval(config.pingIntervalS * 1000);
     WebSocketHub hub;
     GatewayStatus status(config.mode, controller, link, hub, media);
     BrowserChannel browsers(&status, &media, &hub);
@@ -93,7 +96,7 @@ int main(int argc, char *argv[])
 
     // The panel's and the media folder's own news.
     QObject::connect(&link, &PanelLink::ready, &controller, &PanelController::panelReady);
-    QObject::connect(&link, &PanelLink::connectedChanged, &browsers, &BrowserChannel::panelConnectionChanged);
+    QObject::connect(&link, &PanelLink::stateChanged, &browsers, &BrowserChannel::panelStateChanged);
     QObject::connect(&media, &MediaLibrary::changed, &browsers, &BrowserChannel::mediaChanged);
 
     // Browsers: the upgrade on /ws, then a greeting with the current state.
@@ -109,6 +112,8 @@ int main(int argc, char *argv[])
     QObject::connect(&signalWatcher, &UnixSignalWatcher::reloadRequested, &reloader, &ConfigReloader::reload);
     QObject::connect(&signalWatcher, &UnixSignalWatcher::reloadRequested, &media, &MediaLibrary::rescan);
     QObject::connect(&reloader, &ConfigReloader::serialPortChanged, &link, &PanelLink::reconfigure);
+    QObject::connect(&reloader, &ConfigReloader::pingIntervalChanged, &link, &PanelLink::setPingInterval);
+    QObject::connect(&reloader, &ConfigReloader::pressPolicyChanged, &controller, &PanelController::setPolicy);
     QObject::connect(&signalWatcher, &UnixSignalWatcher::statusRequested, &app,
                      [&status] { qCInfo(lcApp).noquote() << "state:" << status.summary(); });
 

@@ -51,15 +51,16 @@ function handleMessage(message) {
     case 'state':
         gateway.version = message.version;
         applyMedia(message);
-        if (message.serial_enabled) showPanel(message.serial_connected);
+        if (message.serial_enabled) showPanel(message.serial_connected, message.serial_responding);
         else showNoPanel();
-        player.syncTo(message.current, gateway.items);
+        // A sound that started before this page joined plays from where it is now.
+        player.syncTo(message.current, gateway.items, message.elapsed_ms ?? 0);
         break;
     case 'media':
         applyMedia(message);
         break;
     case 'panel':
-        showPanel(message.connected);
+        showPanel(message.connected, message.responding);
         break;
     case 'stop':
         player.stop();

@@ -35,13 +35,15 @@ export const player = {
         return this.session !== null && !this.session.finished;
     },
 
-    // `item`: { id, image, audio, video }, a URL or null each.
-    play(item) {
+    // `item`: { id, image, audio, video }, a URL or null each. `offsetMs`: how
+    // far into the sound the gateway's clock already is (a late joiner).
+    play(item, offsetMs = 0) {
         this.halt();
         clearTimeout(this.idleTimer);
         const session = {
             item, element: null, finished: false, failedSound: false, started: false, blocked: null,
             timers: [], listeners: new AbortController(), fallbackStart: 0, fallbackMs: 0,
+            offsetMs: Math.max(0, Number(offsetMs) || 0), offsetAt: performance.now(),
         };
         this.session = session;
         this.pendingEnded = null;
@@ -116,7 +118,13 @@ export const player = {
         }, { signal });
         element.addEventListener('error', () => this.soundFailed(session, `cannot load ${originalUrl}`), { signal });
         element.src = src;
-        element.currentTime = 0;
+        element.currentTime = startPosition(session);
+        // Before its metadata a media element may not take a position: set it again once it can.
+        if (session.offsetMs > 0) {
+            element.addEventListener('loadedmetadata', () => {
+                if (!session.started) element.currentTime = startPosition(session);
+            }, { signal, once: true });
+        }
         this.tryPlay(session, element);
         session.timers.push(setTimeout(() => {
             if (!session.started) this.soundFailed(session, 'sound did not start');
@@ -219,7 +227,7 @@ export const player = {
 
     // After (re)connecting the gateway's `current` is the truth; `items` is
     // what its `state` listed (id -> item).
-    syncTo(current, items) {
+    syncTo(current, items, elapsedMs = 0) {
         if (this.pendingEnded !== null) {
             const id = this.pendingEnded;
             this.pendingEnded = null;
@@ -233,9 +241,16 @@ export const player = {
             return;
         }
         if (this.session?.item.id === current && !this.session.finished) return; // already in line
-        this.play(items.get(current));
+        this.play(items.get(current), elapsedMs);
     },
 };
+
+// Seconds into the sound where a session starts: 0, or for a late joiner
+// the gateway's elapsed time plus what has passed here since it said so.
+function startPosition(session) {
+    if (session.offsetMs <= 0) return 0;
+    return (session.offsetMs + performance.now() - session.offsetAt) / 1000;
+}
 
 function silence(element) {
     if (element.getAttribute('src') === null) return;

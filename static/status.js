@@ -17,9 +17,12 @@ export function showServer(state) {
 }
 
 // true or false as the gateway says; null while it has not said (yet, or again).
-export function showPanel(connected) {
-    body.dataset.panel = connected === true ? 'up' : connected === false ? 'down' : 'unknown';
-    panelText.textContent = tr(connected === true ? 'panelUp' : connected === false ? 'panelDown' : 'panelUnknown');
+// A connected panel that stopped answering (`responding` false) is "silent".
+export function showPanel(connected, responding = true) {
+    const state = connected === true ? (responding === false ? 'silent' : 'up')
+        : connected === false ? 'down' : 'unknown';
+    body.dataset.panel = state;
+    panelText.textContent = tr({ up: 'panelUp', silent: 'panelSilent', down: 'panelDown', unknown: 'panelUnknown' }[state]);
 }
 
 // The gateway runs without a panel on purpose (a demo): nothing is wrong.

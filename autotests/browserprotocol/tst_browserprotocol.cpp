@@ -1,5 +1,6 @@
 #include "core/gatewaysnapshot.h"
 #include "core/panelcontroller.h"
+#include "core/steadyclock.h"
 #include "media/medialibrary.h"
 #include "panel/panellink.h"
 #include "web/browserprotocol.h"
@@ -118,14 +119,18 @@ void tst_BrowserProtocol::state_data()
     QTest::addColumn<bool>("enabled");
     QTest::addColumn<bool>("connected");
     QTest::addColumn<bool>("complete");
+    QTest::addColumn<QJsonValue>("elapsed");
+    QTest::addColumn<bool>("responding");
 
-    QTest::newRow("idle") << 0 << 10 << QJsonValue() << true << true << true;
-    QTest::newRow("playing") << 0 << 10 << QJsonValue(7) << true << true << true;
-    QTest::newRow("first_id 1, playing 10") << 1 << 10 << QJsonValue(10) << true << true << true;
-    QTest::newRow("production, playing 0") << 0 << 100 << QJsonValue(0) << true << false << true;
-    QTest::newRow("panel offline") << 0 << 10 << QJsonValue() << true << false << true;
-    QTest::newRow("no panel configured") << 0 << 10 << QJsonValue() << false << false << true;
-    QTest::newRow("incomplete") << 0 << 12 << QJsonValue() << true << true << false;
+    const QJsonValue null;
+    QTest::newRow("idle") << 0 << 10 << null << true << true << true << null << true;
+    QTest::newRow("playing") << 0 << 10 << QJsonValue(7) << true << true << true << QJsonValue(1234) << true;
+    QTest::newRow("first_id 1, playing 10") << 1 << 10 << QJsonValue(10) << true << true << true << QJsonValue(0) << true;
+    QTest::newRow("production, playing 0") << 0 << 100 << QJsonValue(0) << true << false << true << QJsonValue(5) << false;
+    QTest::newRow("panel offline") << 0 << 10 << null << true << false << true << null << false;
+    QTest::newRow("panel silent") << 0 << 10 << QJsonValue(3) << true << true << true << QJsonValue(900) << false;
+    QTest::newRow("no panel configured") << 0 << 10 << null << false << false << true << null << false;
+    QTest::newRow("incomplete") << 0 << 12 << null << true << true << false << null << true;
 }
 
 void tst_BrowserProtocol::state()
@@ -136,11 +141,16 @@ void tst_BrowserProtocol::state()
     QFETCH(bool, enabled);
     QFETCH(bool, connected);
     QFETCH(bool, complete);
+    QFETCH(QJsonValue, elapsed);
+    QFETCH(bool, responding);
 
     GatewaySnapshot s = snapshotOf(firstId, count, current.isNull() ? std::nullopt : std::optional<int>(current.toInt()));
     s.panelEnabled = enabled;
     s.panelConnected = connected;
+    s.panelResponding = responding;
     s.mediaComplete = complete;
+    if (!elapsed.isNull())
+        s.currentElapsedMs = elapsed.toInteger();
 
     const QJsonObject state = received(BrowserProtocol::state(s));
     QCOMPARE(state.value(QLatin1String("type")), QJsonValue(QStringLiteral("state")));
@@ -153,11 +163,15 @@ void tst_BrowserProtocol::state()
     QCOMPARE(state.value(QLatin1String("serial_enabled")), QJsonValue(enabled));
     QCOMPARE(state.value(QLatin1String("serial_connected")), QJsonValue(connected));
     QCOMPARE(state.value(QLatin1String("media_complete")), QJsonValue(complete));
+    QCOMPARE(state.value(QLatin1String("serial_responding")), QJsonValue(responding));
+    // A browser that joins mid-sound starts it this far in.
+    QVERIFY(state.contains(QLatin1String("elapsed_ms")));
+    QCOMPARE(state.value(QLatin1String("elapsed_ms")), elapsed);
     const QJsonArray items = state.value(QLatin1String("items")).toArray();
     QCOMPARE(items.size(), count);
     QCOMPARE(items.first().toObject(), item(firstId));
     QCOMPARE(items.last().toObject(), item(firstId + count - 1));
-    QCOMPARE(state.size(), 9);
+    QCOMPARE(state.size(), 11);
 }
 
 void tst_BrowserProtocol::media()
@@ -207,9 +221,12 @@ void tst_BrowserProtocol::simpleMessages_data()
 
     QTest::newRow("stop") << BrowserProtocol::stop() << QByteArray(R"({"type":"stop"})");
     QTest::newRow("pong") << BrowserProtocol::pong() << QByteArray(R"({"type":"pong"})");
-    QTest::newRow("panel connected") << BrowserProtocol::panel(true)
-                                     << QByteArray(R"({"connected":true,"type":"panel"})");
-    QTest::newRow("panel lost") << BrowserProtocol::panel(false) << QByteArray(R"({"connected":false,"type":"panel"})");
+    QTest::newRow("panel connected") << BrowserProtocol::panel(true, true)
+                                     << QByteArray(R"({"connected":true,"responding":true,"type":"panel"})");
+    QTest::newRow("panel silent") << BrowserProtocol::panel(true, false)
+                                  << QByteArray(R"({"connected":true,"responding":false,"type":"panel"})");
+    QTest::newRow("panel lost") << BrowserProtocol::panel(false, false)
+                                << QByteArray(R"({"connected":false,"responding":false,"type":"panel"})");
 }
 
 void tst_BrowserProtocol::simpleMessages()
@@ -251,12 +268,13 @@ void tst_BrowserProtocol::stateAndStatusAgree()
         }
     }
     MediaLibrary media(dir.path(), 0, 8); // 006 and 007 missing
-    PanelController controller(&media);
+    SteadyClock clock;
+    PanelController controller(&media, &clock);
     PanelLink link(QStringLiteral("none"), 115200);
     WebSocketHub hub;
     const GatewayStatus status(QStringLiteral("custom"), controller, link, hub, media);
     for (const QString &id : presses)
-        QVERIFY(controller.press(id.toInt()));
+        QCOMPARE(controller.press(id.toInt()), PanelController::Outcome::Played);
 
     const QJsonObject state = received(BrowserProtocol::state(status.snapshot()));
     const QJsonObject report = status.status();
@@ -271,6 +289,9 @@ void tst_BrowserProtocol::stateAndStatusAgree()
     QCOMPARE(state.value(QLatin1String("serial_enabled")), QJsonValue(false));
     QVERIFY(report.value(QLatin1String("serial_port")).isNull());
     QCOMPARE(state.value(QLatin1String("items")).toArray(), media.items());
+    // Both from one snapshot: the same instant, to the millisecond.
+    QCOMPARE(state.value(QLatin1String("elapsed_ms")).isNull(), current.isNull());
+    QCOMPARE(report.value(QLatin1String("current_elapsed_ms")).isNull(), current.isNull());
 }
 
 QTEST_GUILESS_MAIN(tst_BrowserProtocol)

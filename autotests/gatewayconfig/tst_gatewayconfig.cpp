@@ -23,6 +23,8 @@ private Q_SLOTS:
     void invalid();
     void httpLimits_data();
     void httpLimits();
+    void playbackOptions_data();
+    void playbackOptions();
     void unreadableConfig();
     void packagedConfig();
     void helpAndVersion_data();
@@ -260,6 +262,25 @@ void tst_GatewayConfig::invalid_data()
     row("max-connections 100001", { "--max-connections", "100001" }, { "--max-connections" });
     row("max-connections abc", { "--max-connections", "abc" }, { "--max-connections" });
     row("http-timeout-s 0", { "--http-timeout-s", "0" }, { "--http-timeout-s", "0" });
+    row("ping-interval-s -1", { "--ping-interval-s", "-1" }, { "--ping-interval-s", "-1" });
+    row("ping-interval-s 3601", { "--ping-interval-s", "3601" }, { "--ping-interval-s" });
+    row("ping-interval-s 0.5", { "--ping-interval-s", "0.5" }, { "--ping-interval-s" });
+    row("end-grace-ms -1", { "--end-grace-ms", "-1" }, { "--end-grace-ms" });
+    row("end-grace-ms abc", { "--end-grace-ms", "abc" }, { "--end-grace-ms", "abc" });
+    row("max-play-s 0", { "--max-play-s", "0" }, { "--max-play-s", "0" });
+    row("max-play-s 86401", { "--max-play-s", "86401" }, { "--max-play-s" });
+    row("press-policy restart", { "--press-policy", "restart" }, { "--press-policy", "restart" });
+    row("press-policy Toggle", { "--press-policy", "Toggle" }, { "--press-policy" });
+    row("press-policy empty", { "--press-policy", "" }, { "--press-policy" });
+    row("press-cooldown-ms -5", { "--press-cooldown-ms", "-5" }, { "--press-cooldown-ms" });
+    row("press-cooldown-ms 600001", { "--press-cooldown-ms", "600001" }, { "--press-cooldown-ms" });
+    row("stuck-presses -1", { "--stuck-presses", "-1" }, { "--stuck-presses" });
+    row("stuck-presses 1001", { "--stuck-presses", "1001" }, { "--stuck-presses" });
+    QTest::newRow("file, bad press_policy") << QStringList{ "--config", "@config" } << QByteArray("press_policy=maybe\n")
+                                            << none << QStringList{ "--press-policy", "maybe" };
+    QTest::newRow("file, bad ping_interval_s") << QStringList{ "--config", "@config" }
+                                               << QByteArray("ping_interval_s=often\n") << none
+                                               << QStringList{ "--ping-interval-s", "often" };
     row("http-timeout-s 3601", { "--http-timeout-s", "3601" }, { "--http-timeout-s" });
     // Later options must not hide an earlier bad one.
     row("bad, then good", { "--http-port", "70000", "--baud", "9600" }, { "--http-port" });
@@ -383,7 +404,8 @@ void tst_GatewayConfig::helpAndVersion()
     QCOMPARE(result.outcome, outcome);
     if (outcome == GatewayConfig::Outcome::ShowHelp) {
         for (const char *option : { "--config", "--serial-port", "--baud", "--http-host", "--http-port", "--media-dir",
-                                    "--mode", "--media-count", "--first-id" })
+                                    "--mode", "--media-count", "--first-id", "--ping-interval-s", "--end-grace-ms",
+                                    "--max-play-s", "--press-policy", "--press-cooldown-ms", "--stuck-presses" })
             QVERIFY2(result.message.contains(QLatin1String(option)), option);
     }
 }
@@ -417,6 +439,56 @@ void tst_GatewayConfig::httpLimits()
     QCOMPARE(result.outcome, GatewayConfig::Outcome::Run);
     QCOMPARE(result.config.maxConnections, maxConnections);
     QCOMPARE(result.config.httpTimeoutS, timeoutS);
+}
+
+void tst_GatewayConfig::playbackOptions_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QByteArray>("file");
+    QTest::addColumn<int>("pingIntervalS");
+    QTest::addColumn<int>("mode"); // PressPolicy::Mode
+    QTest::addColumn<qint64>("cooldownMs");
+    QTest::addColumn<int>("stuckPresses");
+    QTest::addColumn<qint64>("endGraceMs");
+    QTest::addColumn<qint64>("maxPlayMs");
+
+    const int preempt = int(PressPolicy::Mode::Preempt);
+    const int ignore = int(PressPolicy::Mode::Ignore);
+    const int toggle = int(PressPolicy::Mode::Toggle);
+    QTest::newRow("defaults") << QStringList() << QByteArray() << 5 << preempt << qint64(0) << 10 << qint64(2000)
+                              << qint64(600000);
+    QTest::newRow("options") << QStringList{ "--ping-interval-s", "0", "--press-policy", "toggle", "--press-cooldown-ms",
+                                             "750", "--stuck-presses", "0", "--end-grace-ms", "0", "--max-play-s", "90" }
+                             << QByteArray() << 0 << toggle << qint64(750) << 0 << qint64(0) << qint64(90000);
+    QTest::newRow("file") << QStringList{ "--config", "@config" }
+                          << QByteArray("ping_interval_s = 2\npress_policy = ignore\npress_cooldown_ms = 300\n"
+                                        "stuck_presses = 20\nend_grace_ms = 500\nmax_play_s = 1200\n")
+                          << 2 << ignore << qint64(300) << 20 << qint64(500) << qint64(1200000);
+    QTest::newRow("command line over file") << QStringList{ "--config", "@config", "--press-policy", "preempt" }
+                                            << QByteArray("press_policy = toggle\n") << 5 << preempt << qint64(0) << 10
+                                            << qint64(2000) << qint64(600000);
+}
+
+void tst_GatewayConfig::playbackOptions()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QByteArray, file);
+    QFETCH(int, pingIntervalS);
+    QFETCH(int, mode);
+    QFETCH(qint64, cooldownMs);
+    QFETCH(int, stuckPresses);
+    QFETCH(qint64, endGraceMs);
+    QFETCH(qint64, maxPlayMs);
+
+    const GatewayConfig::Result result = GatewayConfig::parse(prepare(arguments, file, {}), defaults());
+    QVERIFY2(result.outcome == GatewayConfig::Outcome::Run, qPrintable(result.message));
+    QCOMPARE(result.config.pingIntervalS, pingIntervalS);
+    const PressPolicy &policy = result.config.pressPolicy;
+    QCOMPARE(int(policy.mode), mode);
+    QCOMPARE(policy.cooldownMs, cooldownMs);
+    QCOMPARE(policy.stuckPresses, stuckPresses);
+    QCOMPARE(policy.endGraceMs, endGraceMs);
+    QCOMPARE(policy.maxPlayMs, maxPlayMs);
 }
 
 // The real program: exit status 2 and one line on stderr naming the option.

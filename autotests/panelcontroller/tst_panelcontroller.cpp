@@ -2,6 +2,7 @@
 #include "media/medialibrary.h"
 
 #include "messagecounter.h"
+#include "virtualclock.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -12,25 +13,26 @@
 
 #include <memory>
 
-// A controller on a media folder of tiny files, with everything it emits
-// recorded in one ordered log ("ledset 42", "play 42", "stop", "ledclr").
+// A controller in virtual time on a media folder of tiny files, with
+// everything it emits recorded in one ordered log ("ledset 42", "play 42",
+// "stop", "ledclr"). The sounds of `timed` IDs are real one-second mp3 files
+// from the demo media; the others are of unknown length.
 class Rig
 {
 public:
-    Rig(int firstId, int count, const QStringList &absent = {}, const QStringList &extra = {})
+    explicit Rig(int firstId, int count, const PressPolicy &policy = {}, const QList<int> &timed = {})
     {
         QVERIFY(m_dir.isValid());
         for (int id = firstId; id < firstId + count; ++id) {
-            for (const char *suffix : { ".jpg", ".mp3" }) {
-                const QString name = MediaLibrary::baseName(id) + QLatin1String(suffix);
-                if (!absent.contains(name))
-                    write(name, "x");
-            }
+            write(MediaLibrary::baseName(id) + QStringLiteral(".jpg"), "x");
+            const QString sound = MediaLibrary::baseName(id) + QStringLiteral(".mp3");
+            if (timed.contains(id))
+                QVERIFY(QFile::copy(QStringLiteral(PANEL_SOURCE_MEDIA_DIR "/000.mp3"), m_dir.filePath(sound)));
+            else
+                write(sound, "x");
         }
-        for (const QString &name : extra)
-            write(name, "x");
         media = std::make_unique<MediaLibrary>(m_dir.path(), firstId, count);
-        controller = std::make_unique<PanelController>(media.get());
+        controller = std::make_unique<PanelController>(media.get(), &clock, policy);
         QObject::connect(controller.get(), &PanelController::ledSetRequested, controller.get(),
                          [this](int id) { log.append(QStringLiteral("ledset %1").arg(id)); });
         QObject::connect(controller.get(), &PanelController::ledClearRequested, controller.get(),
@@ -48,7 +50,7 @@ public:
         QCOMPARE(file.write(content), content.size());
     }
 
-    // Runs a script such as {"press 3", "ended 3", "stop", "ready"}.
+    // Runs a script such as {"press 3", "wait 500", "ended 3", "stop", "ready"}.
     void run(const QStringList &actions)
     {
         for (const QString &action : actions) {
@@ -63,11 +65,14 @@ public:
                 controller->stop();
             else if (verb == QLatin1String("ready"))
                 controller->panelReady();
+            else if (verb == QLatin1String("wait"))
+                clock.advance(id);
             else
                 QFAIL(qPrintable(QStringLiteral("unknown action ") + action));
         }
     }
 
+    VirtualClock clock;
     std::unique_ptr<MediaLibrary> media;
     std::unique_ptr<PanelController> controller;
     QStringList log;
@@ -88,7 +93,29 @@ private Q_SLOTS:
     void signalsAreDirect();
     void rejectionFloodIsThrottled_data();
     void rejectionFloodIsThrottled();
+    void backupEnd_data();
+    void backupEnd();
+    void elapsedAndRemaining();
+    void policy_data();
+    void policy();
+    void bouncingButtonIsQuarantined();
+    void quarantineCanBeOff();
+    void policyReload();
 };
+
+namespace {
+PressPolicy policyOf(const QString &mode, qint64 cooldownMs = 0, int stuckPresses = 10)
+{
+    PressPolicy policy;
+    if (mode == QLatin1String("ignore"))
+        policy.mode = PressPolicy::Mode::Ignore;
+    else if (mode == QLatin1String("toggle"))
+        policy.mode = PressPolicy::Mode::Toggle;
+    policy.cooldownMs = cooldownMs;
+    policy.stuckPresses = stuckPresses;
+    return policy;
+}
+} // namespace
 
 void tst_PanelController::script_data()
 {
@@ -184,7 +211,7 @@ void tst_PanelController::pressReturnsWhetherAccepted()
     QFETCH(bool, accepted);
 
     Rig rig(firstId, 10);
-    QCOMPARE(rig.controller->press(id), accepted);
+    QCOMPARE(rig.controller->press(id) == PanelController::Outcome::Played, accepted);
     QCOMPARE(rig.controller->rejectedPresses(), quint64(accepted ? 0 : 1));
 }
 
@@ -194,7 +221,7 @@ void tst_PanelController::signalsAreDirect()
     Rig rig(0, 10);
     QSignalSpy ledSet(rig.controller.get(), &PanelController::ledSetRequested);
     QSignalSpy started(rig.controller.get(), &PanelController::playbackStarted);
-    QVERIFY(rig.controller->press(6));
+    QCOMPARE(rig.controller->press(6), PanelController::Outcome::Played);
     QCOMPARE(ledSet.size(), 1);
     QCOMPARE(ledSet.first().first().toInt(), 6);
     QCOMPARE(started.size(), 1);
@@ -219,12 +246,197 @@ void tst_PanelController::rejectionFloodIsThrottled()
     QFETCH(int, warnings);
 
     Rig rig(0, 10);
-    const MessageCounter ignored(QStringLiteral("ignored"));
+    const MessageCounter ignored(QStringLiteral("rejected: valid IDs"));
     for (int i = 0; i < presses; ++i)
-        QVERIFY(!rig.controller->press(1000 + i));
+        QCOMPARE(rig.controller->press(1000 + i), PanelController::Outcome::Rejected);
     QCOMPARE(rig.controller->rejectedPresses(), quint64(presses));
     QCOMPARE(ignored.count(), warnings);
     QVERIFY(rig.log.isEmpty());
+}
+
+void tst_PanelController::backupEnd_data()
+{
+    QTest::addColumn<bool>("timed");      // a sound of known length (1 s), or of unknown length
+    QTest::addColumn<QStringList>("actions");
+    QTest::addColumn<QStringList>("log");
+    QTest::addColumn<int>("endedByTimer");
+
+    const QStringList play3 = { "ledset 3", "play 3" };
+    // The sound's length is read from the file; the grace is 2 s, max_play 600 s.
+    QTest::newRow("no ended: the timer ends it") << true << QStringList{ "press 3", "wait @end" }
+                                                 << play3 + QStringList{ "ledclr" } << 1;
+    QTest::newRow("not a millisecond early") << true << QStringList{ "press 3", "wait @end-1" } << play3 << 0;
+    QTest::newRow("ended first: the timer does nothing")
+            << true << QStringList{ "press 3", "wait 900", "ended 3", "wait 60000" } << play3 + QStringList{ "ledclr" }
+            << 0;
+    QTest::newRow("stopped first") << true << QStringList{ "press 3", "stop", "wait 60000" }
+                                   << play3 + QStringList{ "stop", "ledclr" } << 0;
+    QTest::newRow("a stale ended keeps the timer") << true << QStringList{ "press 3", "ended 4", "wait @end" }
+                                                   << play3 + QStringList{ "ledclr" } << 1;
+    QTest::newRow("a restart restarts the timer")
+            << true << QStringList{ "press 3", "wait 2000", "press 3", "wait @end-1" } << play3 + play3 << 0;
+    QTest::newRow("preempted: only the new one ends")
+            << true << QStringList{ "press 3", "wait 2000", "press 4", "wait @end" }
+            << play3 + QStringList{ "ledset 4", "play 4", "ledclr" } << 1;
+    QTest::newRow("unknown length: max_play_s") << false << QStringList{ "press 3", "wait 599999" } << play3 << 0;
+    QTest::newRow("unknown length: ended at max_play_s")
+            << false << QStringList{ "press 3", "wait 600000" } << play3 + QStringList{ "ledclr" } << 1;
+}
+
+// No browser reports `ended` (none connected, a tablet asleep, autoplay
+// blocked): the LED still goes out, at the sound's length plus the grace.
+void tst_PanelController::backupEnd()
+{
+    QFETCH(bool, timed);
+    QFETCH(QStringList, actions);
+    QFETCH(QStringList, log);
+    QFETCH(int, endedByTimer);
+
+    Rig rig(0, 10, {}, timed ? QList<int>{ 3, 4 } : QList<int>{});
+    const std::optional<qint64> length = rig.media->durationMs(3);
+    QCOMPARE(length.has_value(), timed);
+    if (timed)
+        QVERIFY2(*length > 900 && *length < 1200, qPrintable(QString::number(*length)));
+    const qint64 end = length.value_or(0) + 2000;
+    for (QString &action : actions) {
+        action.replace(QLatin1String("@end-1"), QString::number(end - 1));
+        action.replace(QLatin1String("@end"), QString::number(end));
+    }
+    const MessageCounter byTimer(QStringLiteral("ended by timer"), QtInfoMsg);
+    rig.run(actions);
+    QCOMPARE(rig.log, log);
+    QCOMPARE(rig.controller->endedByTimer(), quint64(endedByTimer));
+    QCOMPARE(byTimer.count(), endedByTimer);
+    if (endedByTimer > 0)
+        QVERIFY(!rig.controller->current());
+}
+
+void tst_PanelController::elapsedAndRemaining()
+{
+    Rig rig(0, 10, {}, { 3 });
+    const qint64 length = rig.media->durationMs(3).value();
+    QVERIFY(!rig.controller->elapsedMs());
+    QVERIFY(!rig.controller->remainingMs());
+    rig.run({ "press 3", "wait 400" });
+    QCOMPARE(rig.controller->elapsedMs(), std::optional<qint64>(400));
+    QCOMPARE(rig.controller->remainingMs(), std::optional<qint64>(length - 400));
+    rig.run({ "wait 1500" }); // past its length, within the grace
+    QCOMPARE(rig.controller->remainingMs(), std::optional<qint64>(0));
+    rig.run({ "press 5", "wait 250" }); // a sound of unknown length
+    QCOMPARE(rig.controller->elapsedMs(), std::optional<qint64>(250));
+    QVERIFY(!rig.controller->remainingMs());
+    rig.run({ "ended 5" });
+    QVERIFY(!rig.controller->elapsedMs());
+}
+
+void tst_PanelController::policy_data()
+{
+    QTest::addColumn<QString>("mode");
+    QTest::addColumn<int>("cooldownMs");
+    QTest::addColumn<QStringList>("actions");
+    QTest::addColumn<QStringList>("log");
+    QTest::addColumn<int>("current"); // -1: none
+    QTest::addColumn<int>("ignored");
+
+    const QStringList play3 = { "ledset 3", "play 3" };
+    const QStringList play5 = { "ledset 5", "play 5" };
+    const QStringList stopped = { "stop", "ledclr" };
+
+    QTest::newRow("preempt: another preempts") << "preempt" << 0 << QStringList{ "press 3", "press 5" } << play3 + play5
+                                               << 5 << 0;
+    QTest::newRow("preempt: the same restarts") << "preempt" << 0 << QStringList{ "press 3", "press 3" }
+                                                << play3 + play3 << 3 << 0;
+    QTest::newRow("ignore: another is ignored") << "ignore" << 0 << QStringList{ "press 3", "press 5" } << play3 << 3
+                                                << 1;
+    QTest::newRow("ignore: the same is ignored") << "ignore" << 0 << QStringList{ "press 3", "press 3" } << play3 << 3
+                                                 << 1;
+    QTest::newRow("ignore: after ended it plays") << "ignore" << 0 << QStringList{ "press 3", "ended 3", "press 5" }
+                                                  << play3 + QStringList{ "ledclr" } + play5 << 5 << 0;
+    QTest::newRow("ignore: out of range is rejected, not ignored")
+            << "ignore" << 0 << QStringList{ "press 3", "press 99" } << play3 << 3 << 0;
+    QTest::newRow("toggle: the same stops") << "toggle" << 0 << QStringList{ "press 3", "press 3" } << play3 + stopped
+                                            << -1 << 0;
+    QTest::newRow("toggle: again plays") << "toggle" << 0 << QStringList{ "press 3", "press 3", "press 3" }
+                                         << play3 + stopped + play3 << 3 << 0;
+    QTest::newRow("toggle: another preempts") << "toggle" << 0 << QStringList{ "press 3", "press 5" } << play3 + play5
+                                              << 5 << 0;
+    QTest::newRow("toggle: the ended one plays again") << "toggle" << 0 << QStringList{ "press 3", "ended 3", "press 3" }
+                                                       << play3 + QStringList{ "ledclr" } + play3 << 3 << 0;
+    QTest::newRow("cool-down: too soon") << "preempt" << 500 << QStringList{ "press 3", "wait 499", "press 5" } << play3
+                                         << 3 << 1;
+    QTest::newRow("cool-down: just after") << "preempt" << 500 << QStringList{ "press 3", "wait 500", "press 5" }
+                                           << play3 + play5 << 5 << 0;
+    QTest::newRow("cool-down: from the last accepted press")
+            << "preempt" << 500 << QStringList{ "press 3", "wait 300", "press 5", "wait 300", "press 5" }
+            << play3 + play5 << 5 << 1;
+    QTest::newRow("cool-down: a toggle stop counts") << "toggle" << 500
+                                                     << QStringList{ "press 3", "wait 600", "press 3", "wait 100", "press 3" }
+                                                     << play3 + stopped << -1 << 1;
+}
+
+void tst_PanelController::policy()
+{
+    QFETCH(QString, mode);
+    QFETCH(int, cooldownMs);
+    QFETCH(QStringList, actions);
+    QFETCH(QStringList, log);
+    QFETCH(int, current);
+    QFETCH(int, ignored);
+
+    Rig rig(0, 10, policyOf(mode, cooldownMs));
+    rig.run(actions);
+    QCOMPARE(rig.log, log);
+    QCOMPARE(rig.controller->current().value_or(-1), current);
+    QCOMPARE(rig.controller->ignoredPresses(), quint64(ignored));
+}
+
+// A bouncing or stuck button: 20 presses of one ID in a second.
+void tst_PanelController::bouncingButtonIsQuarantined()
+{
+    Rig rig(0, 10);
+    const MessageCounter warned(QStringLiteral("ignored for 60 s"));
+    for (int i = 0; i < 20; ++i)
+        rig.run({ "press 4", "wait 50" });
+    // Ten presses within 2 s are a visitor's; the eleventh is too many.
+    QCOMPARE(rig.log.count(QStringLiteral("play 4")), 10);
+    QCOMPARE(rig.controller->ignoredPresses(), quint64(10));
+    QCOMPARE(rig.controller->quarantined(), QList<int>{ 4 });
+    QCOMPARE(warned.count(), 1);
+
+    // The others are unaffected.
+    rig.log.clear();
+    rig.run({ "press 7" });
+    QCOMPARE(rig.log, (QStringList{ "ledset 7", "play 7" }));
+
+    // Still quarantined just before its 60 s are up, free after.
+    rig.log.clear();
+    rig.run({ "wait 59400", "press 4" });
+    QVERIFY(rig.log.isEmpty());
+    QCOMPARE(rig.controller->ignoredPresses(), quint64(11));
+    rig.run({ "wait 100", "press 4" });
+    QCOMPARE(rig.log, (QStringList{ "ledset 4", "play 4" }));
+    QVERIFY(rig.controller->quarantined().isEmpty());
+    QCOMPARE(warned.count(), 1);
+}
+
+void tst_PanelController::quarantineCanBeOff()
+{
+    Rig rig(0, 10, policyOf(QStringLiteral("preempt"), 0, 0));
+    for (int i = 0; i < 50; ++i)
+        rig.run({ "press 4", "wait 10" });
+    QCOMPARE(rig.log.count(QStringLiteral("play 4")), 50);
+    QVERIFY(rig.controller->quarantined().isEmpty());
+    QCOMPARE(rig.controller->ignoredPresses(), quint64(0));
+}
+
+void tst_PanelController::policyReload()
+{
+    Rig rig(0, 10);
+    rig.run({ "press 3" });
+    rig.controller->setPolicy(policyOf(QStringLiteral("ignore")));
+    rig.run({ "press 5" });
+    QCOMPARE(rig.controller->current(), std::optional<int>(3));
+    QCOMPARE(rig.controller->ignoredPresses(), quint64(1));
 }
 
 QTEST_GUILESS_MAIN(tst_PanelController)

@@ -15,11 +15,16 @@ struct GatewaySnapshot
     QString version;
     QString mode;                 // prototype, production or custom
     std::optional<int> current;   // the ID playing, if any
+    std::optional<qint64> currentElapsedMs;   // since its press
+    std::optional<qint64> currentRemainingMs; // of its sound, when its length is known
     int firstId = 0;
     int mediaCount = 0;
 
     bool panelEnabled = true;     // false with --serial-port none
     bool panelConnected = false;
+    bool panelResponding = false; // connected, and not silent
+    QString panelState;           // disabled, disconnected, connected or silent
+    std::optional<qint64> panelLastLineMs; // since the panel's last line
     QString panelPort;            // as configured or found; empty when none
     QString panelFirmware;        // the panel's FW line, when it sent one
 
@@ -30,6 +35,9 @@ struct GatewaySnapshot
 
     int browsers = 0;
     quint64 rejectedPresses = 0;
+    quint64 ignoredPresses = 0;   // by the press policy, the cool-down or a quarantine
+    quint64 endedByTimer = 0;
+    QList<int> quarantined;
     quint64 rejectedMessages = 0;
     quint64 droppedSerialLines = 0;
     qint64 uptimeS = 0;

@@ -1,36 +1,68 @@
 #ifndef PANELCONTROLLER_H
 #define PANELCONTROLLER_H
 
+#include "core/presspolicy.h"
 #include "system/logthrottle.h"
 
+#include <QHash>
+#include <QList>
 #include <QObject>
 
+#include <memory>
 #include <optional>
 
+class Alarm;
+class Clock;
 class MediaLibrary;
 
 // Holds the current ID and the press policy (docs/architecture.md, "A press").
 // It knows nothing of serial ports, sockets or message formats: it takes
-// presses and `ended` reports and emits, in order, what should happen.
+// presses and `ended` reports and emits, in order, what should happen. Time
+// comes from the Clock it is given, so the whole policy runs in virtual time
+// in the unit tests.
 class PanelController : public QObject
 {
     Q_OBJECT
 
 public:
-    explicit PanelController(const MediaLibrary *media, QObject *parent = nullptr);
+    // What became of a press.
+    enum class Outcome {
+        Played,   // it plays now
+        Stopped,  // toggle: it stopped what played
+        Ignored,  // by the policy, the cool-down or a quarantine
+        Rejected, // not a valid ID
+    };
+    Q_ENUM(Outcome)
+
+    PanelController(const MediaLibrary *media, Clock *clock, const PressPolicy &policy = {},
+                    QObject *parent = nullptr);
+    ~PanelController() override;
 
     std::optional<int> current() const { return m_current; }
+    // Since the current ID's press, and what is left of its sound by its
+    // length; nullopt when idle (and the second when its length is unknown).
+    std::optional<qint64> elapsedMs() const;
+    std::optional<qint64> remainingMs() const;
     quint64 rejectedPresses() const { return m_rejectedPresses; }
+    quint64 ignoredPresses() const { return m_ignoredPresses; }
+    quint64 endedByTimer() const { return m_endedByTimer; }
+    // IDs whose presses are ignored for now: they were pressed too often.
+    QList<int> quarantined() const;
+    PressPolicy policy() const { return m_policy; }
+    // From a configuration reload: applies from the next press (the sound
+    // that plays keeps the end it was given).
+    void setPolicy(const PressPolicy &policy) { m_policy = policy; }
 
 public Q_SLOTS:
-    // A press, from the panel or /test/play: false when the ID is out of range.
-    bool press(int id);
+    // A press, from the panel or /test/play.
+    Outcome press(int id);
     // A browser's audio for `id` finished; stale IDs change nothing.
     void ended(int id);
     // Stop whatever plays and clear the LEDs (/test/stop).
     void stop();
-    // The panel (re)connected or its firmware rebooted: its LEDs are off or
-    // unknown, so bring them back in line with what is playing.
+    // The panel (re)connected, its firmware rebooted or it spoke again after
+    // a silence: its LEDs are off or unknown, so bring them back in line with
+    // what is playing.
     void panelReady();
 
 Q_SIGNALS:
@@ -42,10 +74,28 @@ Q_SIGNALS:
     void playbackStopped();
 
 private:
+    bool isQuarantined(int id);
+    bool looksStuck(int id);
+    const char *ignoreReason(int id);
+    void play(int id);
+    void finish();
+    void onEndDue();
+
     const MediaLibrary *m_media;
+    Clock *m_clock;
+    PressPolicy m_policy;
+    std::unique_ptr<Alarm> m_endAlarm; // the backup end, in case no browser reports `ended`
     std::optional<int> m_current;
+    qint64 m_startedMs = 0;
+    std::optional<qint64> m_durationMs;
+    std::optional<qint64> m_lastAcceptedMs;
+    QHash<int, QList<qint64>> m_recentPresses; // per ID, within the stuck window
+    QHash<int, qint64> m_quarantinedUntil;
     quint64 m_rejectedPresses = 0;
+    quint64 m_ignoredPresses = 0;
+    quint64 m_endedByTimer = 0;
     LogThrottle m_rejectionLog; // a panel may send bad IDs without pause
+    LogThrottle m_ignoreLog;
 };
 
 #endif // PANELCONTROLLER_H

@@ -25,6 +25,16 @@ void ConfigReloader::reload()
         m_running.baudRate = next.baudRate;
         Q_EMIT serialPortChanged(next.serialPort, next.baudRate);
     }
+    if (next.pingIntervalS != m_running.pingIntervalS) {
+        m_running.pingIntervalS = next.pingIntervalS;
+        qCInfo(lcConfig) << "ping_interval_s now" << next.pingIntervalS;
+        Q_EMIT pingIntervalChanged(next.pingIntervalS * 1000);
+    }
+    if (next.pressPolicy != m_running.pressPolicy) {
+        m_running.pressPolicy = next.pressPolicy;
+        qCInfo(lcConfig) << "press policy reloaded";
+        Q_EMIT pressPolicyChanged(next.pressPolicy);
+    }
     if (next.configFile.isEmpty())
         qCInfo(lcConfig) << "configuration reloaded (no config file)";
     else

@@ -29,6 +29,8 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     void serialPortChanged(const QString &port, qint32 baudRate);
+    void pingIntervalChanged(int ms);
+    void pressPolicyChanged(const PressPolicy &policy);
 
 private:
     void nameRestartOnly(const GatewayConfig &next, const QString &source);

@@ -15,7 +15,9 @@ const QStringList settingNames = {
     QStringLiteral("serial-port"), QStringLiteral("baud"),        QStringLiteral("http-host"),
     QStringLiteral("http-port"),   QStringLiteral("media-dir"),   QStringLiteral("mode"),
     QStringLiteral("media-count"), QStringLiteral("first-id"),    QStringLiteral("max-connections"),
-    QStringLiteral("http-timeout-s"),
+    QStringLiteral("http-timeout-s"), QStringLiteral("ping-interval-s"), QStringLiteral("end-grace-ms"),
+    QStringLiteral("max-play-s"),  QStringLiteral("press-policy"), QStringLiteral("press-cooldown-ms"),
+    QStringLiteral("stuck-presses"),
 };
 
 std::optional<qint64> toInteger(const QString &text, qint64 min, qint64 max)
@@ -107,6 +109,41 @@ QString apply(GatewayConfig &config, const QString &name, const QString &value, 
         if (!seconds)
             return invalid("a number of seconds from 1 to 3600");
         config.httpTimeoutS = int(*seconds);
+    } else if (name == QLatin1String("ping-interval-s")) {
+        const auto seconds = toInteger(value, 0, 3600);
+        if (!seconds)
+            return invalid("a number of seconds from 0 (off) to 3600");
+        config.pingIntervalS = int(*seconds);
+    } else if (name == QLatin1String("end-grace-ms")) {
+        const auto ms = toInteger(value, 0, 600000);
+        if (!ms)
+            return invalid("a number of milliseconds from 0 to 600000");
+        config.pressPolicy.endGraceMs = *ms;
+    } else if (name == QLatin1String("max-play-s")) {
+        const auto seconds = toInteger(value, 1, 86400);
+        if (!seconds)
+            return invalid("a number of seconds from 1 to 86400");
+        config.pressPolicy.maxPlayMs = *seconds * 1000;
+    } else if (name == QLatin1String("press-policy")) {
+        const QString policy = value.trimmed();
+        if (policy == QLatin1String("preempt"))
+            config.pressPolicy.mode = PressPolicy::Mode::Preempt;
+        else if (policy == QLatin1String("ignore"))
+            config.pressPolicy.mode = PressPolicy::Mode::Ignore;
+        else if (policy == QLatin1String("toggle"))
+            config.pressPolicy.mode = PressPolicy::Mode::Toggle;
+        else
+            return invalid("preempt, ignore or toggle");
+    } else if (name == QLatin1String("press-cooldown-ms")) {
+        const auto ms = toInteger(value, 0, 600000);
+        if (!ms)
+            return invalid("a number of milliseconds from 0 to 600000");
+        config.pressPolicy.cooldownMs = *ms;
+    } else if (name == QLatin1String("stuck-presses")) {
+        const auto count = toInteger(value, 0, 1000);
+        if (!count)
+            return invalid("a number of presses from 0 (off) to 1000");
+        config.pressPolicy.stuckPresses = int(*count);
     }
     return {};
 }
@@ -175,6 +212,12 @@ GatewayConfig::Result GatewayConfig::parse(const QStringList &arguments, const D
         { QStringLiteral("first-id"), { QStringLiteral("Number of the first button and media file, 0 or 1 (default: 0)."), QStringLiteral("0|1") } },
         { QStringLiteral("max-connections"), { QStringLiteral("HTTP and WebSocket connections at once; the last 16 serve only /health and /status (default: 1024)."), QStringLiteral("n") } },
         { QStringLiteral("http-timeout-s"), { QStringLiteral("Seconds a client has to send a whole request, and an idle connection is kept (default: 10)."), QStringLiteral("s") } },
+        { QStringLiteral("ping-interval-s"), { QStringLiteral("Seconds of panel silence before the gateway sends PING; 0: off (default: 5)."), QStringLiteral("s") } },
+        { QStringLiteral("end-grace-ms"), { QStringLiteral("After a sound's length, how long the gateway waits for a browser's ended before it ends the sound itself (default: 2000)."), QStringLiteral("ms") } },
+        { QStringLiteral("max-play-s"), { QStringLiteral("When a sound of unknown length is ended by the gateway (default: 600)."), QStringLiteral("s") } },
+        { QStringLiteral("press-policy"), { QStringLiteral("A press while something plays: preempt (it plays), ignore, or toggle (the playing button stops it) (default: preempt)."), QStringLiteral("policy") } },
+        { QStringLiteral("press-cooldown-ms"), { QStringLiteral("A press this soon after the last accepted one is ignored (default: 0)."), QStringLiteral("ms") } },
+        { QStringLiteral("stuck-presses"), { QStringLiteral("One button pressed more often than this within 2 s is ignored for 60 s; 0: off (default: 10)."), QStringLiteral("n") } },
     };
     for (const QString &name : settingNames) {
         const auto &[description, valueName] = descriptions.at(name);

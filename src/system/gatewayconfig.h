@@ -1,6 +1,8 @@
 #ifndef GATEWAYCONFIG_H
 #define GATEWAYCONFIG_H
 
+#include "core/presspolicy.h"
+
 #include <QHostAddress>
 #include <QString>
 #include <QStringList>
@@ -32,6 +34,8 @@ public:
     int firstId = 0;
     int maxConnections = 1024;
     int httpTimeoutS = 10;
+    int pingIntervalS = 5; // 0: no heartbeat
+    PressPolicy pressPolicy;
     QString configFile; // the file that was read, if any
 };
 

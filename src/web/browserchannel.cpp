@@ -30,9 +30,12 @@ void BrowserChannel::playbackStopped()
     m_hub->broadcast(encode(stop()));
 }
 
-void BrowserChannel::panelConnectionChanged(bool connected)
+void BrowserChannel::panelStateChanged(PanelLink::State state)
 {
-    m_hub->broadcast(encode(panel(connected)));
+    if (state == PanelLink::State::Disabled)
+        return;
+    const bool connected = state == PanelLink::State::Connected || state == PanelLink::State::Silent;
+    m_hub->broadcast(encode(panel(connected, state == PanelLink::State::Connected)));
 }
 
 void BrowserChannel::mediaChanged()

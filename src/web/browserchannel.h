@@ -1,6 +1,8 @@
 #ifndef BROWSERCHANNEL_H
 #define BROWSERCHANNEL_H
 
+#include "panel/panellink.h"
+
 #include <QObject>
 
 class GatewayStatus;
@@ -24,7 +26,7 @@ public Q_SLOTS:
     void greet(QWebSocket *client);
     void playbackStarted(int id);
     void playbackStopped();
-    void panelConnectionChanged(bool connected);
+    void panelStateChanged(PanelLink::State state);
     void mediaChanged();
 
 private:

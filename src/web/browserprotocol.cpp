@@ -29,9 +29,13 @@ QJsonObject state(const GatewaySnapshot &snapshot)
 {
     QJsonObject message = typed(QLatin1StringView("state"));
     message.insert(QStringLiteral("current"), snapshot.current ? QJsonValue(*snapshot.current) : QJsonValue());
+    // A browser that joins mid-sound starts it this far in, in step with the others.
+    message.insert(QStringLiteral("elapsed_ms"),
+                   snapshot.currentElapsedMs ? QJsonValue(*snapshot.currentElapsedMs) : QJsonValue());
     message.insert(QStringLiteral("version"), snapshot.version);
     message.insert(QStringLiteral("serial_connected"), snapshot.panelConnected);
     message.insert(QStringLiteral("serial_enabled"), snapshot.panelEnabled);
+    message.insert(QStringLiteral("serial_responding"), snapshot.panelResponding);
     insertMedia(message, snapshot);
     return message;
 }
@@ -56,10 +60,11 @@ QJsonObject stop()
     return typed(QLatin1StringView("stop"));
 }
 
-QJsonObject panel(bool connected)
+QJsonObject panel(bool connected, bool responding)
 {
     QJsonObject message = typed(QLatin1StringView("panel"));
     message.insert(QStringLiteral("connected"), connected);
+    message.insert(QStringLiteral("responding"), responding);
     return message;
 }
 

@@ -16,7 +16,8 @@ QJsonObject state(const GatewaySnapshot &snapshot);
 QJsonObject media(const GatewaySnapshot &snapshot);
 QJsonObject play(const QJsonObject &item);
 QJsonObject stop();
-QJsonObject panel(bool connected);
+// `responding` is false while a connected panel does not answer (silent).
+QJsonObject panel(bool connected, bool responding);
 QJsonObject pong();
 // The text of one frame: compact JSON.
 QString encode(const QJsonObject &message);

@@ -12,6 +12,26 @@ QJsonValue orNull(const QString &text)
 {
     return text.isEmpty() ? QJsonValue() : QJsonValue(text);
 }
+
+QJsonValue orNull(std::optional<qint64> value)
+{
+    return value ? QJsonValue(*value) : QJsonValue();
+}
+
+QString stateName(PanelLink::State state)
+{
+    switch (state) {
+    case PanelLink::State::Disabled:
+        return QStringLiteral("disabled");
+    case PanelLink::State::Disconnected:
+        return QStringLiteral("disconnected");
+    case PanelLink::State::Connected:
+        return QStringLiteral("connected");
+    case PanelLink::State::Silent:
+        return QStringLiteral("silent");
+    }
+    return {};
+}
 } // namespace
 
 GatewayStatus::GatewayStatus(const QString &mode, const PanelController &controller, const PanelLink &link,
@@ -27,10 +47,15 @@ GatewaySnapshot GatewayStatus::snapshot() const
     s.version = QCoreApplication::applicationVersion();
     s.mode = m_mode;
     s.current = m_controller.current();
+    s.currentElapsedMs = m_controller.elapsedMs();
+    s.currentRemainingMs = m_controller.remainingMs();
     s.firstId = m_media.firstId();
     s.mediaCount = m_media.count();
     s.panelEnabled = m_link.isEnabled();
     s.panelConnected = m_link.isConnected();
+    s.panelResponding = m_link.state() == PanelLink::State::Connected;
+    s.panelState = stateName(m_link.state());
+    s.panelLastLineMs = m_link.lastLineAgeMs();
     s.panelPort = m_link.isEnabled() ? m_link.portName() : QString();
     s.panelFirmware = m_link.firmware();
     s.mediaDir = m_media.folder();
@@ -39,6 +64,9 @@ GatewaySnapshot GatewayStatus::snapshot() const
     s.items = m_media.items();
     s.browsers = m_hub.clientCount();
     s.rejectedPresses = m_controller.rejectedPresses();
+    s.ignoredPresses = m_controller.ignoredPresses();
+    s.endedByTimer = m_controller.endedByTimer();
+    s.quarantined = m_controller.quarantined();
     s.rejectedMessages = m_hub.rejectedMessages();
     s.droppedSerialLines = quint64(m_link.droppedLines());
     s.uptimeS = m_uptime.elapsed() / 1000;
@@ -48,22 +76,33 @@ GatewaySnapshot GatewayStatus::snapshot() const
 QJsonObject GatewayStatus::status() const
 {
     const GatewaySnapshot s = snapshot();
+    QJsonArray quarantinedJson;
+    for (int id : s.quarantined)
+        quarantinedJson.append(id);
     return {
         { QStringLiteral("version"), s.version },
         { QStringLiteral("mode"), s.mode },
         { QStringLiteral("num_media"), s.mediaCount },
         { QStringLiteral("first_id"), s.firstId },
         { QStringLiteral("current_button"), s.current ? QJsonValue(*s.current) : QJsonValue() },
+        { QStringLiteral("current_elapsed_ms"), orNull(s.currentElapsedMs) },
+        { QStringLiteral("current_remaining_ms"), orNull(s.currentRemainingMs) },
         { QStringLiteral("ws_clients"), s.browsers },
         { QStringLiteral("serial_connected"), s.panelConnected },
         // Null without a panel configured, but "" while `auto` finds none.
         { QStringLiteral("serial_port"), s.panelEnabled ? QJsonValue(s.panelPort) : QJsonValue() },
         { QStringLiteral("serial_firmware"), orNull(s.panelFirmware) },
+        { QStringLiteral("serial_state"), s.panelState },
+        { QStringLiteral("serial_last_line_s"),
+          s.panelLastLineMs ? QJsonValue(double(*s.panelLastLineMs) / 1000) : QJsonValue() },
         { QStringLiteral("media_dir"), s.mediaDir },
         { QStringLiteral("media_complete"), s.mediaComplete },
         { QStringLiteral("media_missing"), int(s.missingFiles.size()) },
         { QStringLiteral("missing_files"), QJsonArray::fromStringList(s.missingFiles.mid(0, 10)) },
         { QStringLiteral("rejected_presses"), qint64(s.rejectedPresses) },
+        { QStringLiteral("ignored_presses"), qint64(s.ignoredPresses) },
+        { QStringLiteral("ended_by_timer"), qint64(s.endedByTimer) },
+        { QStringLiteral("quarantined"), quarantinedJson },
         { QStringLiteral("rejected_ws_messages"), qint64(s.rejectedMessages) },
         { QStringLiteral("dropped_serial_lines"), qint64(s.droppedSerialLines) },
         { QStringLiteral("uptime_s"), s.uptimeS },
@@ -72,8 +111,14 @@ QJsonObject GatewayStatus::status() const
 
 bool GatewayStatus::isHealthy(const GatewaySnapshot &snapshot)
 {
-    // Without a panel configured (--serial-port none) the serial link cannot fail.
-    return snapshot.mediaComplete && (snapshot.panelConnected || !snapshot.panelEnabled);
+    // Without a panel configured (--serial-port none) the serial link cannot
+    // fail; a connected panel that stopped answering has failed.
+    return snapshot.mediaComplete && isPanelHealthy(snapshot);
+}
+
+bool GatewayStatus::isPanelHealthy(const GatewaySnapshot &snapshot)
+{
+    return !snapshot.panelEnabled || (snapshot.panelConnected && snapshot.panelResponding);
 }
 
 bool GatewayStatus::isHealthy() const
@@ -86,7 +131,8 @@ QJsonObject GatewayStatus::health() const
     const GatewaySnapshot s = snapshot();
     return {
         { QStringLiteral("status"), isHealthy(s) ? QStringLiteral("healthy") : QStringLiteral("degraded") },
-        { QStringLiteral("serial"), s.panelConnected },
+        { QStringLiteral("serial"), s.panelConnected && s.panelResponding },
+        { QStringLiteral("serial_state"), s.panelState },
         { QStringLiteral("media_complete"), s.mediaComplete },
     };
 }
@@ -99,6 +145,8 @@ QString GatewayStatus::summary() const
     QString panel;
     if (!s.panelEnabled)
         panel = QStringLiteral("no panel configured");
+    else if (s.panelConnected && !s.panelResponding)
+        panel = QStringLiteral("panel silent on ") + s.panelPort;
     else if (s.panelConnected)
         panel = QStringLiteral("panel connected on ") + s.panelPort;
     else
@@ -114,11 +162,18 @@ QString GatewayStatus::summary() const
                         .arg(number(s.missingFiles.size()), s.missingFiles.mid(0, 3).join(QStringLiteral(", ")),
                              s.missingFiles.size() > 3 ? QStringLiteral(", ...") : QString());
     }
-    // One pass over the pattern: the panel's firmware text may hold a '%'.
-    return QStringLiteral("current %1, %2, %3 %4, %5, %6 rejected presses, %7 rejected browser messages, "
-                          "%8 dropped serial lines, up %9 s")
-            .arg(s.current ? id(*s.current) : QStringLiteral("none"), panel, number(s.browsers),
-                 s.browsers == 1 ? QStringLiteral("browser") : QStringLiteral("browsers"), media,
-                 number(s.rejectedPresses), number(s.rejectedMessages), number(s.droppedSerialLines),
-                 number(s.uptimeS));
+    // Pieces joined, not one pattern: the panel's firmware text may hold a '%'.
+    const QStringList parts = {
+        QStringLiteral("current ") + (s.current ? id(*s.current) : QStringLiteral("none")),
+        panel,
+        number(s.browsers) + (s.browsers == 1 ? QStringLiteral(" browser") : QStringLiteral(" browsers")),
+        media,
+        number(s.rejectedPresses) + QStringLiteral(" rejected presses"),
+        number(s.ignoredPresses) + QStringLiteral(" ignored presses"),
+        number(s.endedByTimer) + QStringLiteral(" ended by timer"),
+        number(s.rejectedMessages) + QStringLiteral(" rejected browser messages"),
+        number(s.droppedSerialLines) + QStringLiteral(" dropped serial lines"),
+        QStringLiteral("up ") + number(s.uptimeS) + QStringLiteral(" s"),
+    };
+    return parts.join(QStringLiteral(", "));
 }

@@ -30,6 +30,7 @@ public:
 
 private:
     static bool isHealthy(const GatewaySnapshot &snapshot);
+    static bool isPanelHealthy(const GatewaySnapshot &snapshot);
 
     QString m_mode;
     const PanelController &m_controller;

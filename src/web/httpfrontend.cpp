@@ -90,11 +90,19 @@ void HttpFrontend::testPlay(const HttpRequest &request, HttpResponder &responder
         return replyText(responder, 405, "ERROR: use GET or POST\n", { { "Allow", "GET, POST" } });
     bool ok = false;
     const int id = arg.toInt(&ok);
-    if (!ok || id < 0 || !m_controller->press(id)) {
+    const PanelController::Outcome outcome = ok && id >= 0 ? m_controller->press(id) : PanelController::Outcome::Rejected;
+    switch (outcome) {
+    case PanelController::Outcome::Rejected:
         qCWarning(lcHttp).noquote() << "test press refused:" << arg.left(40);
         return replyText(responder, 400, QStringLiteral("ERROR: invalid id '%1'\n").arg(arg.left(40)).toUtf8());
+    case PanelController::Outcome::Played:
+        return replyText(responder, 200, QStringLiteral("OK: play %1\n").arg(id).toUtf8());
+    case PanelController::Outcome::Stopped:
+        return replyText(responder, 200, "OK: stopped\n");
+    case PanelController::Outcome::Ignored:
+        // A real press the policy ignores changes nothing; so does this one.
+        return replyText(responder, 200, QStringLiteral("OK: ignored %1 (press policy)\n").arg(id).toUtf8());
     }
-    replyText(responder, 200, QStringLiteral("OK: play %1\n").arg(id).toUtf8());
 }
 
 void HttpFrontend::testStop(const HttpRequest &request, HttpResponder &responder)
