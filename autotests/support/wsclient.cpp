@@ -1,8 +1,9 @@
 #include "wsclient.h"
 
+#include "signalwait.h"
+
 #include <QDeadlineTimer>
 #include <QJsonDocument>
-#include <QSignalSpy>
 #include <QUrl>
 
 #include <algorithm>
@@ -36,12 +37,11 @@ bool WsClient::waitForDisconnected(int timeoutMs)
 bool WsClient::waitForState(std::initializer_list<QAbstractSocket::SocketState> states, int timeoutMs)
 {
     const QDeadlineTimer deadline(timeoutMs);
-    QSignalSpy spy(&m_socket, &QWebSocket::stateChanged);
     for (;;) {
         if (std::find(states.begin(), states.end(), m_socket.state()) != states.end())
             return true;
         const qint64 left = deadline.remainingTime();
-        if (left <= 0 || !spy.wait(int(left)))
+        if (left <= 0 || !SignalWait::wait(&m_socket, &QWebSocket::stateChanged, int(left)))
             return std::find(states.begin(), states.end(), m_socket.state()) != states.end();
     }
 }
@@ -66,10 +66,9 @@ void WsClient::sendBinary(const QByteArray &data)
 QJsonObject WsClient::take(int timeoutMs)
 {
     const QDeadlineTimer deadline(timeoutMs);
-    QSignalSpy spy(this, &WsClient::messageQueued);
     while (m_messages.isEmpty()) {
         const qint64 left = deadline.remainingTime();
-        if (left <= 0 || !spy.wait(int(left)))
+        if (left <= 0 || !SignalWait::wait(this, &WsClient::messageQueued, int(left)))
             break;
     }
     return m_messages.isEmpty() ? QJsonObject() : m_messages.takeFirst();
@@ -79,7 +78,6 @@ bool WsClient::roundTrip(int timeoutMs)
 {
     send({ { QStringLiteral("type"), QStringLiteral("ping") } });
     const QDeadlineTimer deadline(timeoutMs);
-    QSignalSpy spy(this, &WsClient::messageQueued);
     for (;;) {
         // Other messages stay queued, in order, for the test to take.
         for (qsizetype i = 0; i < m_messages.size(); ++i) {
@@ -89,7 +87,7 @@ bool WsClient::roundTrip(int timeoutMs)
             }
         }
         const qint64 left = deadline.remainingTime();
-        if (left <= 0 || !spy.wait(int(left)))
+        if (left <= 0 || !SignalWait::wait(this, &WsClient::messageQueued, int(left)))
             return false;
     }
 }
