@@ -40,6 +40,7 @@ private Q_SLOTS:
 
     void firmwareIsAsked();
     void hangIsSilentThenRecovers();
+    void serialStates();
     void oldFirmwareIsNeverSilent();
     void timerEndsWithoutBrowser();
     void endedBeforeTimerWins();
@@ -192,6 +193,32 @@ void TestPlayback::hangIsSilentThenRecovers()
     QCOMPARE(http().get("/health").status, 200);
     QCOMPARE(m_gateway->countLog(u"is silent"_s, from), 1);
     QCOMPARE(m_gateway->countLog(u"answers again"_s, from), 1);
+}
+
+// §6: serial_state's other two names, and serial_last_line_s without a line.
+void TestPlayback::serialStates()
+{
+    QVERIFY(launch({}, FirmwareEmulator::Generation::Legacy));
+    QJsonObject s = status();
+    QCOMPARE(s.value("serial_state"_L1).toString(), u"connected"_s);
+    QVERIFY(s.value("serial_last_line_s"_L1).isNull()); // 2.2 says nothing until pressed
+    m_panel->press(3);
+    QTRY_VERIFY(status().value("serial_last_line_s"_L1).isDouble());
+    m_panel->pty().close(); // unplugged
+    QTRY_COMPARE_WITH_TIMEOUT(status().value("serial_state"_L1).toString(), u"disconnected"_s, 5000);
+    s = status();
+    QVERIFY(s.value("serial_last_line_s"_L1).isNull());
+    QCOMPARE(QJsonDocument::fromJson(http().get("/health").body).object().value("serial_state"_L1).toString(),
+             u"disconnected"_s);
+    m_gateway->stop();
+
+    m_gateway = std::make_unique<GatewayProcess>();
+    QVERIFY(m_gateway->start({ u"--media-dir"_s, m_mediaDir, u"--first-id"_s, u"1"_s, u"--serial-port"_s, u"none"_s },
+                             m_configFile));
+    s = status();
+    QCOMPARE(s.value("serial_state"_L1).toString(), u"disabled"_s);
+    QVERIFY(s.value("serial_last_line_s"_L1).isNull());
+    QCOMPARE(http().get("/health").status, 200);
 }
 
 // §6: firmware 2.2 sends only presses and never answers PING: never silent.
