@@ -45,7 +45,8 @@ BenchConfig::ParseResult BenchConfig::parse(const QStringList &arguments, QStrin
         QStringLiteral("Gateway command template; {pty}, {port}, {media}, {count} and {first} "
                        "are filled in. Default: the selection-panel beside this program with "
                        "--serial-port {pty} --http-host 127.0.0.1 --http-port {port} "
-                       "--media-dir {media} --media-count {count}."),
+                       "--media-dir {media} --media-count {count} --stuck-presses 0 (the "
+                       "benchmark presses each button faster than a visitor could)."),
         QStringLiteral("template"));
     const QCommandLineOption gatewayOpt(QStringLiteral("gateway"),
         QStringLiteral("Gateway program for the default template."), QStringLiteral("path"));
@@ -182,7 +183,9 @@ BenchConfig::ParseResult BenchConfig::parse(const QStringList &arguments, QStrin
         const QString program = p.isSet(gatewayOpt) ? p.value(gatewayOpt) : defaultGateway();
         serverTemplate = quoted(program)
             + QStringLiteral(" --serial-port {pty} --http-host 127.0.0.1 --http-port {port}"
-                             " --media-dir {media} --media-count {count}");
+                             " --media-dir {media} --media-count {count}"
+                             // Up to five presses of one button a second: no quarantine.
+                             " --stuck-presses 0");
         if (firstId != 0)
             serverTemplate += QStringLiteral(" --first-id {first}");
     }

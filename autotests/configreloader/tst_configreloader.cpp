@@ -19,6 +19,8 @@ private Q_SLOTS:
     void reload_data();
     void reload();
     void restartOnlyIsNamedOnce();
+    void playbackRulesApplyLive_data();
+    void playbackRulesApplyLive();
 
 private:
     static bool writeFile(const QString &path, const QByteArray &content);
@@ -148,6 +150,58 @@ void tst_ConfigReloader::restartOnlyIsNamedOnce()
     QVERIFY(writeFile(file, "http_port = 9001\n"));
     reloader.reload();
     QCOMPARE(named.count(), 3);
+}
+
+void tst_ConfigReloader::playbackRulesApplyLive_data()
+{
+    QTest::addColumn<QByteArray>("after");
+    QTest::addColumn<int>("pingMs");     // handed on; -1: nothing
+    QTest::addColumn<bool>("policy");    // a new press policy handed on
+
+    QTest::newRow("unchanged") << QByteArray("press_policy = preempt\nping_interval_s = 5\n") << -1 << false;
+    QTest::newRow("ping interval") << QByteArray("ping_interval_s = 2\n") << 2000 << false;
+    QTest::newRow("heartbeat off") << QByteArray("ping_interval_s = 0\n") << 0 << false;
+    QTest::newRow("press policy") << QByteArray("press_policy = toggle\n") << -1 << true;
+    QTest::newRow("cool-down") << QByteArray("press_cooldown_ms = 500\n") << -1 << true;
+    QTest::newRow("stuck presses") << QByteArray("stuck_presses = 0\n") << -1 << true;
+    QTest::newRow("end grace") << QByteArray("end_grace_ms = 100\n") << -1 << true;
+    QTest::newRow("max play") << QByteArray("max_play_s = 60\n") << -1 << true;
+    QTest::newRow("both") << QByteArray("ping_interval_s = 1\npress_policy = ignore\n") << 1000 << true;
+    QTest::newRow("bad value: nothing") << QByteArray("press_policy = sometimes\n") << -1 << false;
+}
+
+// The heartbeat and the press policy apply at once; nothing waits for a restart.
+void tst_ConfigReloader::playbackRulesApplyLive()
+{
+    QFETCH(QByteArray, after);
+    QFETCH(int, pingMs);
+    QFETCH(bool, policy);
+
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString file = dir.filePath(QStringLiteral("panel.conf"));
+    QVERIFY(writeFile(file, ""));
+    const QStringList arguments = { QStringLiteral("selection-panel"), QStringLiteral("--config"), file };
+    const GatewayConfig::Defaults defaults { QStringLiteral("media"), dir.filePath(QStringLiteral("absent.conf")) };
+    ConfigReloader reloader(arguments, defaults, GatewayConfig::parse(arguments, defaults).config);
+    QSignalSpy pingChanged(&reloader, &ConfigReloader::pingIntervalChanged);
+    QSignalSpy policyChanged(&reloader, &ConfigReloader::pressPolicyChanged);
+    const MessageCounter restartLines(QStringLiteral("restart"));
+
+    QVERIFY(writeFile(file, after));
+    reloader.reload();
+    QCOMPARE(pingChanged.size(), pingMs < 0 ? 0 : 1);
+    if (pingMs >= 0)
+        QCOMPARE(pingChanged.first().first().toInt(), pingMs);
+    QCOMPARE(policyChanged.size(), policy ? 1 : 0);
+    QCOMPARE(restartLines.count(), 0);
+    const GatewayConfig expected = GatewayConfig::parse(arguments, defaults).config;
+    if (policy)
+        QVERIFY(reloader.running().pressPolicy == expected.pressPolicy);
+    // A second reload of the same file hands nothing on again.
+    reloader.reload();
+    QCOMPARE(pingChanged.size(), pingMs < 0 ? 0 : 1);
+    QCOMPARE(policyChanged.size(), policy ? 1 : 0);
 }
 
 QTEST_GUILESS_MAIN(tst_ConfigReloader)
