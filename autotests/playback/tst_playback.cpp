@@ -28,7 +28,7 @@ constexpr int threeSecondId = 2;
 } // namespace
 
 // The supervised panel link, the gateway's own playback clock and the press
-// policy (docs/serial-protocol.md, "Supervision"; docs/architecture.md,
+// policy (docs/serial-protocol.md, "Heartbeat"; docs/architecture.md,
 // "Time"), seen from outside: what the panel, /status, /health and browsers get.
 class TestPlayback : public QObject
 {
