@@ -180,7 +180,7 @@ async function startPanelLink() {
     return gatewayPath;
 }
 
-async function startGateway(serialPath, media = mediaDir) {
+async function startGateway(serialPath, media = mediaDir, extraArgs = []) {
     gatewayRuns += 1;
     const config = path.join(tmpDir, 'empty.conf');
     fs.writeFileSync(config, '');
@@ -192,6 +192,7 @@ async function startGateway(serialPath, media = mediaDir) {
         '--media-dir', media,
         '--mode', 'prototype',
         '--first-id', '0',
+        ...extraArgs,
     ]);
     const child = gateway;
     await waitFor(`the gateway to answer /health on port ${port}`, async () => {
@@ -245,15 +246,15 @@ async function waitForBody(attribute, value, timeoutMs = 10_000) {
 }
 
 // Resolves when the page plays `id` from its audio element and the sound advances.
-async function waitPlaying(id, minTime = 0) {
-    await page.waitForFunction(([wanted, t]) => {
+async function waitPlaying(id, minTime = 0, on = page) {
+    await on.waitForFunction(([wanted, t]) => {
         const audio = document.getElementById('audio');
         const url = audio.dataset.url || '';
         return document.body.dataset.current === String(wanted)
             && new URL(url, location.href).pathname === `/media/${String(wanted).padStart(3, '0')}.mp3`
             && !audio.paused && audio.currentTime > t;
     }, [id, minTime], { timeout: 10_000, polling: 20 }).catch(async (error) => {
-        const state = await page.evaluate(() => {
+        const state = await on.evaluate(() => {
             const a = document.getElementById('audio');
             return { view: document.body.dataset.view, current: document.body.dataset.current, url: a.dataset.url,
                 src: a.currentSrc, paused: a.paused, time: a.currentTime, duration: a.duration, ended: a.ended,
@@ -281,6 +282,15 @@ function silentWav(seconds) {
     header.write('data', 36);
     header.writeUInt32LE(dataSize, 40);
     return Buffer.concat([header, Buffer.alloc(dataSize)]);
+}
+
+// An MP3 of `seconds` of silence: MPEG-1 Layer III frames at 48 kHz, mono, 32 kbit/s,
+// 96 bytes each (no padding at 48 kHz, so the length read from the bit rate is exact).
+// All-zero side information holds no samples, which decodes to silence.
+function silentMp3(seconds) {
+    const frame = Buffer.alloc(96);
+    frame.set([0xff, 0xfb, 0x14, 0xc0]); // sync, MPEG-1 Layer III no CRC; 32 kbit/s, 48 kHz; mono
+    return Buffer.concat(Array(Math.ceil((seconds * 48000) / 1152)).fill(frame));
 }
 
 function mediaFile(id, ext) {
@@ -395,6 +405,9 @@ test('dashboard in headless Chromium', async (t) => {
         panel.write('PRESS 002');
         ledSet2 = await panel.waitLine('LEDSET 002');
         await waitPlaying(2);
+        // 002 lasts a second: it is held while it is checked, so that the next press finds it
+        // still playing however slow this machine is today.
+        await page.evaluate(() => document.getElementById('audio').pause());
 
         const image = await page.evaluate(() => {
             const img = document.getElementById('image');
@@ -417,6 +430,7 @@ test('dashboard in headless Chromium', async (t) => {
 
     let ledSet4 = -1;
     await step(t, 'PRESS 004 before 002 ends: 002 stops, 004 plays', async () => {
+        await page.evaluate(() => document.getElementById('audio').play()); // on from where it was held
         panel.write('PRESS 004');
         ledSet4 = await panel.waitLine('LEDSET 004', ledSet2 + 1);
         assert.ok(!panel.lines.slice(ledSet2 + 1, ledSet4).includes('LEDCLR'),
@@ -548,6 +562,110 @@ test('dashboard in headless Chromium', async (t) => {
         // The seek was fetched as a range from the middle of the file, and answered as one.
         assert.ok(answers.some((a) => a.status === 206 && /^bytes=[1-9]/.test(a.range)
                 && /^bytes [1-9]\d*-\d+\/\d+$/.test(a.contentRange)), JSON.stringify(answers));
+    });
+
+    let lateSet = -1;
+    await step(t, 'a second Chromium page opened mid-sound plays from that offset', async () => {
+        // A copy of the media whose 003 lasts 6 s; the gateway also pings the panel every
+        // second from now on, for the next step.
+        const longMedia = path.join(tmpDir, 'long-media');
+        fs.cpSync(mediaDir, longMedia, { recursive: true });
+        fs.writeFileSync(path.join(longMedia, '003.mp3'), silentMp3(6));
+        await stopProcess(gateway);
+        await waitForBody('server', 'lost', 5000);
+        await startGateway(serialPath, longMedia, ['--ping-interval-s', '1']);
+        await waitForBody('server', 'up', 15_000);
+        await waitForBody('media', 'ok'); // the page has the new folder's `state`
+
+        const from = panel.lines.length;
+        panel.write('PRESS 003');
+        lateSet = await panel.waitLine('LEDSET 003', from);
+        await waitPlaying(3, 1.0); // the first page is a second into the sound
+        const firstDuration = await page.evaluate(() => document.getElementById('audio').duration);
+        assert.ok(Math.abs(firstDuration - 6) < 0.1, `003 is the 6 s sound: ${firstDuration}`);
+
+        const late = await context.newPage();
+        try {
+            watchPage(late, 'browser-console-late.log');
+            await late.goto(`http://127.0.0.1:${port}/`);
+            // The late page's position the moment its sound really plays: a page that
+            // ignored `elapsed_ms` would be a few frames into the sound here.
+            const joinedAt = await (await late.waitForFunction(() => {
+                const audio = document.getElementById('audio');
+                const playing = document.body.dataset.current === '3' && !audio.paused && !audio.seeking
+                    && audio.readyState >= HTMLMediaElement.HAVE_FUTURE_DATA && audio.currentTime > 0;
+                return playing && audio.currentTime;
+            }, null, { timeout: 10_000, polling: 10 })).jsonValue();
+            assert.ok(joinedAt >= 0.8, `the late page started 003 at ${joinedAt.toFixed(3)} s, not where the sound is`);
+            await waitPlaying(3, joinedAt, late);
+
+            // Both positions at one moment: the first page's, carried forward to the late page's sample time.
+            const sample = (on) => on.evaluate(() => {
+                const audio = document.getElementById('audio');
+                return { time: audio.currentTime, paused: audio.paused, at: Date.now() };
+            });
+            const [a, b] = await Promise.all([sample(page), sample(late)]);
+            assert.ok(!a.paused && !b.paused, `both pages play: ${JSON.stringify([a, b])}`);
+            const drift = b.time - (a.time + (b.at - a.at) / 1000);
+            assert.ok(Math.abs(drift) < 0.3, `the pages are ${drift.toFixed(3)} s apart: ${JSON.stringify([a, b])}`);
+
+            // Both play on to the end; the first `ended` puts the LED out.
+            await panel.waitLine('LEDCLR', lateSet + 1, 15_000);
+            await late.waitForFunction(() => ['ended', 'idle'].includes(document.body.dataset.view),
+                null, { timeout: 5000, polling: 50 });
+            await waitFor('the first page\'s "ended" frame for 003', () => endedIds().at(-1) === 3, 5000);
+        } finally {
+            await late.close();
+        }
+    });
+
+    await step(t, 'a panel that answered PING and then says nothing shows "Panel not responding" until its next line', async () => {
+        const texts = {
+            silent: { en: 'Panel not responding', de: 'Pult antwortet nicht' },
+            up: { en: 'Panel', de: 'Pult' },
+        };
+        const chip = (on) => on.evaluate(() => ({
+            panel: document.body.dataset.panel, lang: document.documentElement.lang,
+            text: document.getElementById('chip-panel-text').textContent.trim(),
+        }));
+        // Quiet for many intervals since the press, and pinged, but it never answered: not silent.
+        const pings = panel.lines.slice(lateSet).filter((line) => line === 'PING').length;
+        assert.ok(pings >= 3, `the gateway pings a quiet panel every second (${pings} PINGs since the press)`);
+        assert.equal(await body('panel'), 'up', 'a panel that never answered PING is never called silent');
+
+        let from = panel.lines.length;
+        await panel.waitLine('PING', from, 3000);
+        panel.write('PONG');
+        const answered = performance.now();
+        await waitForBody('panel', 'silent', 6000);
+        const silentAfter = performance.now() - answered;
+        assert.ok(silentAfter >= 2900 && silentAfter < 5000,
+            `silent ${Math.round(silentAfter)} ms after the PONG, expected three 1 s intervals`);
+        let shown = await chip(page);
+        assert.equal(shown.text, texts.silent[shown.lang], JSON.stringify(shown));
+        assert.ok(await page.isVisible('#chip-panel'));
+        await shot('browser-panel-silent.png');
+
+        // A page that joins now learns it from `state` (serial_responding), here in German.
+        const joiner = await context.newPage();
+        try {
+            watchPage(joiner, 'browser-console-silent.log');
+            await joiner.goto(`http://127.0.0.1:${port}/?lang=de`);
+            // `unknown` until the greeting has been read
+            await joiner.waitForFunction(() => !['unknown', undefined].includes(document.body.dataset.panel),
+                null, { timeout: 10_000, polling: 20 });
+            assert.deepEqual(await chip(joiner), { panel: 'silent', lang: 'de', text: 'Pult antwortet nicht' });
+        } finally {
+            await joiner.close();
+        }
+
+        // Any line ends the silence; the LEDs are resynced (nothing plays: LEDCLR).
+        from = panel.lines.length;
+        panel.write('PONG');
+        await waitForBody('panel', 'up', 2000);
+        shown = await chip(page);
+        assert.equal(shown.text, texts.up[shown.lang], JSON.stringify(shown));
+        await panel.waitLine('LEDCLR', from, 2000);
     });
 
     await step(t, 'without the kiosk flag, one "tap to enable sound" overlay; a tap unlocks and preloads', async () => {
