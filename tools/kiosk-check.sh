@@ -114,8 +114,7 @@ setsid env -i PATH="$PATH" LANG=C.UTF-8 HOME="$tmp/state" \
 kiosk_pid=$!
 
 env -u http_proxy -u HTTP_PROXY python3 "$repo/tools/kiosk-cdp.py" \
-    "$devtools_port" "$gateway_url" "$rotation" "$timeout_s" ||
-    die "see above"
+    "$devtools_port" "$gateway_url" "$rotation" "$timeout_s" || exit 1
 grep -q 'waiting up to\|gateway answers\|starting cage' "$tmp/kiosk.log" ||
     die "the launcher did not log its start"
 kill -0 "$kiosk_pid" 2>/dev/null || die "the kiosk exited during the check"
