@@ -48,6 +48,8 @@ private Q_SLOTS:
     void pressPolicies_data();
     void pressPolicies();
     void bouncingButtonIsQuarantined();
+    void testPlayFollowsPolicy_data();
+    void testPlayFollowsPolicy();
 
 private:
     bool launch(const QStringList &extra, FirmwareEmulator::Generation generation = FirmwareEmulator::Generation::Current);
@@ -372,6 +374,33 @@ void TestPlayback::bouncingButtonIsQuarantined()
     m_panel->press(6);
     QTRY_COMPARE(status().value("current_button"_L1).toInt(-1), 6);
     QTRY_COMPARE(m_panel->litLeds(), QSet<int>{ 6 });
+}
+
+void TestPlayback::testPlayFollowsPolicy_data()
+{
+    QTest::addColumn<QString>("policy");
+    QTest::addColumn<QByteArrayList>("answers"); // to /test/play/3, then /test/play/3 again, then /test/play/5
+
+    QTest::newRow("preempt") << u"preempt"_s << QByteArrayList{ "OK: play 3\n", "OK: play 3\n", "OK: play 5\n" };
+    QTest::newRow("ignore") << u"ignore"_s
+                            << QByteArrayList{ "OK: play 3\n", "OK: ignored 3 (press policy)\n",
+                                               "OK: ignored 5 (press policy)\n" };
+    QTest::newRow("toggle") << u"toggle"_s << QByteArrayList{ "OK: play 3\n", "OK: stopped\n", "OK: play 5\n" };
+}
+
+// /test/play runs exactly what a panel press runs, the policy included, and says what came of it.
+void TestPlayback::testPlayFollowsPolicy()
+{
+    QFETCH(QString, policy);
+    QFETCH(QByteArrayList, answers);
+
+    QVERIFY(launch({ u"--press-policy"_s, policy }));
+    const QByteArrayList targets = { "/test/play/3", "/test/play/3", "/test/play/5" };
+    for (qsizetype i = 0; i < targets.size(); ++i) {
+        const RawHttpClient::Response response = http().get(targets.at(i));
+        QCOMPARE(response.status, 200);
+        QCOMPARE(response.body, answers.at(i));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestPlayback)
