@@ -61,7 +61,7 @@ log "selection-panel $version for $arch"
 #    build, debootstrap and the emulator for a foreign one.
 tools=(lintian)
 if [ "$arch" = "$host_arch" ]; then
-    tools+=(dpkg-dev debhelper devscripts fakeroot "${build_packages[@]}")
+    tools+=(dpkg-dev debhelper devscripts fakeroot help2man "${build_packages[@]}")
 else
     tools+=(debootstrap qemu-user-static binfmt-support)
 fi
@@ -138,7 +138,7 @@ else
     }
     # The build tools, installed again only when the list changed.
     # (build_packages names this machine's TagLib; the root's release may differ.)
-    packages=(build-essential dpkg-dev debhelper)
+    packages=(build-essential dpkg-dev debhelper help2man)
     for package in "${build_packages[@]}"; do
         [ "$package" = "$taglib_dev" ] || packages+=("$package")
     done
