@@ -28,7 +28,7 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --arch) arch=${2:?--arch needs amd64 or arm64}; shift 2 ;;
         --nocheck) nocheck=1; shift ;;
-        -h|--help) sed -n '9,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '10,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "package: unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -109,8 +109,9 @@ if [ "$arch" = "$host_arch" ]; then
 else
     # 4b. Foreign: the same build inside a Debian root of that architecture.
     root="$repo/build/$arch-root"
-    [ -d /proc/sys/fs/binfmt_misc ] && [ -e /proc/sys/fs/binfmt_misc/status ] ||
+    if [ ! -e /proc/sys/fs/binfmt_misc/status ]; then
         mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
+    fi
     update-binfmts --enable "qemu-$(case $arch in arm64) echo aarch64 ;; *) echo x86_64 ;; esac)" >/dev/null
     exec 9>"$root.lock"
     flock -n 9 || { log "another run is using $root"; exit 1; }
@@ -118,6 +119,7 @@ else
         while read -r m; do umount "$m" 2>/dev/null || umount -l "$m"; done
     if [ ! -e "$root/.debootstrap-complete" ]; then
         # The mirror this machine uses for Debian itself, when it has one.
+        # shellcheck disable=SC2016 # apt's own $(...) format
         mirror=$(apt-get indextargets --format '$(REPO_URI) $(RELEASE)' 'Created-By: Packages' |
             awk -v s="$suite" '$2 == s { print $1; exit }' | grep -v -E 'raspberrypi|raspbian' || true)
         rm -rf --one-file-system "$root"
