@@ -77,8 +77,7 @@ fi
 # 5. The unit, which only admits ttyACM/ttyUSB devices: their drivers must be
 #    loaded before it starts, even when the panel is plugged in later.
 install -d -m 0755 /etc/modules-load.d /etc/systemd/system
-printf '%s\n' "# USB serial drivers for the selection panel (see selection-panel.service)" \
-    cdc_acm usbserial > /etc/modules-load.d/selection-panel.conf
+install -m 0644 "$repo/packaging/modules-load.d/selection-panel.conf" /etc/modules-load.d/selection-panel.conf
 if ! modprobe -a cdc_acm usbserial 2>/dev/null; then
     log "could not load cdc_acm/usbserial now; they load at the next boot"
 fi
