@@ -193,6 +193,8 @@ void TestPlayback::hangIsSilentThenRecovers()
     QTRY_COMPARE(m_panel->receivedCount("LEDSET 004"), 2);
     QCOMPARE(m_panel->litLeds(), QSet<int>{ 4 });
     QCOMPARE(http().get("/health").status, 200);
+    // The log arrives through a pipe, on its own time: wait for the line, then count.
+    QVERIFY(m_gateway->waitForLog(u"answers again"_s, from) >= 0);
     QCOMPARE(m_gateway->countLog(u"is silent"_s, from), 1);
     QCOMPARE(m_gateway->countLog(u"answers again"_s, from), 1);
 }
@@ -260,6 +262,7 @@ void TestPlayback::timerEndsWithoutBrowser()
     QVERIFY(s.value("current_button"_L1).isNull());
     QVERIFY(s.value("current_elapsed_ms"_L1).isNull());
     QVERIFY(m_panel->litLeds().isEmpty());
+    QVERIFY(m_gateway->waitForLog(u"ended by timer"_s) >= 0);
     QCOMPARE(m_gateway->countLog(u"ended by timer"_s), 1);
 }
 
@@ -370,6 +373,7 @@ void TestPlayback::bouncingButtonIsQuarantined()
     QTRY_COMPARE(status().value("ignored_presses"_L1).toInt(-1), 10);
     const QJsonObject s = status();
     QCOMPARE(s.value("quarantined"_L1).toArray(), QJsonArray{ 8 });
+    QVERIFY(m_gateway->waitForLog(u"button 008 pressed more than 10 times"_s) >= 0);
     QCOMPARE(m_gateway->countLog(u"button 008 pressed more than 10 times"_s), 1);
     m_panel->press(6);
     QTRY_COMPARE(status().value("current_button"_L1).toInt(-1), 6);
