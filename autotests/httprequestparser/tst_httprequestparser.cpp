@@ -55,6 +55,13 @@ void tst_HttpRequestParser::verdict_data()
     QTest::newRow("request line too long") << "GET /" + QByteArray(300, 'a') + " HTTP/1.1\r\n\r\n" << Status::Error << 414;
     QTest::newRow("head too large, unfinished") << "GET / HTTP/1.1\r\nX: " + QByteArray(300, 'a') << Status::Error << 431;
     QTest::newRow("head too large") << "GET / HTTP/1.1\r\nX: " + QByteArray(300, 'a') + "\r\n\r\n" << Status::Error << 431;
+    // The limit holds for the whole head, its empty line included (found by the fuzzer):
+    // 256 bytes in all are complete, 257 are too many, whichever line the limit falls in.
+    QTest::newRow("head at the limit") << "GET / HTTP/1.1\r\nX: " + QByteArray(233, 'a') + "\r\n\r\n" << Status::Complete << 0;
+    QTest::newRow("head one over, in its empty line") << "GET / HTTP/1.1\r\nX: " + QByteArray(234, 'a') + "\r\n\r\n"
+                                                      << Status::Error << 431;
+    QTest::newRow("head at the limit, cut in its empty line") << "GET / HTTP/1.1\r\nX: " + QByteArray(234, 'a') + "\r\n\r"
+                                                              << Status::Incomplete << 0;
     QByteArray many = "GET / HTTP/1.1\r\n";
     for (int i = 0; i < 9; ++i)
         many += "A: b\r\n";

@@ -87,6 +87,11 @@ Result parse(QByteArrayView data, const Limits &limits)
         }
         if (withoutCr(data.sliced(pos, end - pos)).isEmpty()) {
             headEnd = end + 1;
+            // The empty line counts too: a head is within the limit whole or
+            // not at all, however its bytes arrive (a piece one byte short
+            // must not be judged differently).
+            if (headEnd > limits.maxHeadBytes)
+                return error(431, "request head too large");
             break;
         }
         if (++headerCount > limits.maxHeaderCount)
