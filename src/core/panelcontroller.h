@@ -1,7 +1,7 @@
 #ifndef PANELCONTROLLER_H
 #define PANELCONTROLLER_H
 
-#include "core/presspolicy.h"
+#include "system/presspolicy.h"
 #include "system/logthrottle.h"
 
 #include <QHash>

@@ -1,7 +1,7 @@
 #ifndef GATEWAYCONFIG_H
 #define GATEWAYCONFIG_H
 
-#include "core/presspolicy.h"
+#include "system/presspolicy.h"
 
 #include <QHostAddress>
 #include <QString>
