@@ -35,8 +35,11 @@ bool isVisible(QByteArrayView text)
 
 bool hasControl(QByteArrayView text)
 {
-    for (const char c : text) {
-        if ((c >= 0 && c < 0x20 && c != '\t') || c == 0x7f)
+    // As bytes: char is signed on x86 but unsigned on ARM; obs-text
+    // (0x80 and up) is allowed.
+    for (const char ch : text) {
+        const auto c = static_cast<uchar>(ch);
+        if ((c < 0x20 && c != '\t') || c == 0x7f)
             return true;
     }
     return false;
