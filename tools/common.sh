@@ -10,6 +10,9 @@
 #   installed PKG                true when the Debian package PKG is installed
 #   missing_packages PKG...      prints those of PKG... that are not installed
 #   install_missing PKG...       installs those of PKG... that are not installed
+#   debian_mirror                the Debian mirror this host's apt uses, for
+#                                debootstrap (empty: debootstrap's default)
+#   unmount_below DIR            unmounts whatever is mounted below DIR
 # Messages go through the sourcing script's log() when it has one.
 
 # TagLib's development package for a Debian release, by its codename:
@@ -85,4 +88,26 @@ install_missing() {
         apt_updated=1
     fi
     as_root env "$frontend" apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+# The URI of the archive this host's apt takes its own release from (it may be
+# a local mirror), as apt itself parses its sources; Raspberry Pi's archives
+# are not Debian's. Printed empty when there is none.
+debian_mirror() {
+    local codename
+    # shellcheck source=/dev/null
+    codename=$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")
+    # shellcheck disable=SC2016 # apt's own $(...) format
+    apt-get indextargets --format '$(REPO_URI) $(RELEASE)' 'Created-By: Packages' 2>/dev/null |
+        awk -v s="$codename" '$2 == s { print $1 }' |
+        grep -v -E 'raspberrypi|raspbian' | head -n1 || true
+}
+
+# Leftovers of a chroot run that was killed before its trap ran, innermost
+# first.
+unmount_below() {
+    local m
+    [ -d "$1" ] || return 0
+    findmnt -rn -o TARGET | awk -v r="$1" 'index($0, r "/") == 1' | sort -r |
+        while read -r m; do umount "$m" 2>/dev/null || umount -l "$m"; done
 }

@@ -43,48 +43,6 @@ start=$SECONDS
 phase=$SECONDS
 lap() { log "$1 took $((SECONDS - phase)) s"; phase=$SECONDS; }
 
-# Raspberry Pi's own archives sit beside Debian's in Pi OS sources.
-not_debian() { grep -v -E 'raspberrypi\.com|raspbian' || true; }
-
-# Prints the mirror URI the host's apt uses for its own Debian release, so the
-# root comes from the same (possibly local) mirror. Empty when none is found.
-host_mirror() {
-    local codename="" uri="" f
-    # shellcheck source=/dev/null
-    codename=$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")
-    [ -n "$codename" ] || return 0
-    # One-line format: deb [options] URI suite components...
-    for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-        [ -r "$f" ] || continue
-        uri=$(awk -v s="$codename" '
-            $1 == "deb" {
-                i = 2
-                if ($2 ~ /^\[/) { while (i <= NF && $i !~ /\]$/) i++; i++ }
-                if ($(i + 1) == s && $0 ~ / main( |$)/) print $i
-            }' "$f" | not_debian | head -n1)
-        [ -z "$uri" ] || { echo "$uri"; return 0; }
-    done
-    # deb822 format: stanzas of Types/URIs/Suites/Components.
-    for f in /etc/apt/sources.list.d/*.sources; do
-        [ -r "$f" ] || continue
-        uri=$(awk -v s="$codename" '
-            function check() {
-                if (types ~ /(^| )deb( |$)/ && (" " suites " ") ~ (" " s " ") &&
-                    (" " comps " ") ~ / main /) { n = split(uris, u, " "); for (k = 1; k <= n; k++) print u[k] }
-                types = uris = suites = comps = ""
-            }
-            /^[ \t]*#/ { next }
-            /^[ \t]*$/ { check(); next }
-            tolower($1) == "types:"      { $1 = ""; types = $0 }
-            tolower($1) == "uris:"       { $1 = ""; uris = $0 }
-            tolower($1) == "suites:"     { $1 = ""; suites = $0 }
-            tolower($1) == "components:" { $1 = ""; comps = $0 }
-            tolower($1) == "enabled:" && tolower($2) == "no" { types = "" }
-            END { check() }' "$f" | not_debian | head -n1)
-        [ -z "$uri" ] || { echo "$uri"; return 0; }
-    done
-}
-
 mounted=()
 unmount_all() {
     local i
@@ -92,13 +50,6 @@ unmount_all() {
         umount "${mounted[i]}" 2>/dev/null || umount -l "${mounted[i]}" || true
     done
     mounted=()
-}
-# Leftovers of a run that was killed before its trap ran.
-unmount_stale() {
-    local m
-    [ -d "$root" ] || return 0
-    findmnt -rn -o TARGET | awk -v r="$root" 'index($0, r "/") == 1' | sort -r |
-        while read -r m; do umount "$m" 2>/dev/null || umount -l "$m"; done
 }
 bind() { # bind SOURCE TARGET [ro]
     mkdir -p "$2"
@@ -130,14 +81,14 @@ if ! flock -n 9; then
     log "another run is using $root"
     exit 1
 fi
-unmount_stale
+unmount_below "$root"
 
 # 1. The base system, made once.
 if [ ! -e "$root/.debootstrap-complete" ]; then
     command -v debootstrap >/dev/null || install_missing debootstrap
     rm -rf --one-file-system "$root"
     mkdir -p "$root"
-    mirror=$(host_mirror)
+    mirror=$(debian_mirror)
     log "debootstrap $suite into $root from ${mirror:-the default mirror}"
     debootstrap --variant=minbase "$suite" "$root" ${mirror:+"$mirror"}
     touch "$root/.debootstrap-complete"

@@ -2,11 +2,12 @@
 # Installs what the tests need, builds into build/ with CMake (and the qmake
 # project into build/qmake), runs every test (the browser test included), then
 # every test but the browser test again built with AddressSanitizer and UBSan
-# (build/asan), then each fuzzer for 20 s (tools/fuzz.sh, build/fuzz), and
-# then the Qt 6.8 check in a Debian trixie root.
+# (build/asan), then each fuzzer for 20 s (tools/fuzz.sh, build/fuzz), then
+# the Debian packages installed under a booted systemd, and then the Qt 6.8
+# check in a Debian trixie root.
 #
 # Usage: tools/run-tests.sh [--host-only]
-#   --host-only   skip the Qt 6.8 stage (quick local runs)
+#   --host-only   skip the packages and Qt 6.8 stages (quick local runs)
 # Exits non-zero when any stage fails. Run as root or with sudo available.
 set -euo pipefail
 
@@ -19,7 +20,7 @@ host_only=0
 for arg in "$@"; do
     case "$arg" in
         --host-only) host_only=1 ;;
-        -h|--help) sed -n '5,7p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '9,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "run-tests: unknown option $arg" >&2; exit 2 ;;
     esac
 done
@@ -132,7 +133,17 @@ status=0
 "$repo/tools/fuzz.sh" 20 || status=$?
 finish "fuzz" "$status"
 
-# --- 8. Qt 6.8 ----------------------------------------------------------
+# --- 8. packages under a booted systemd --------------------------------
+# The Debian packages (the unit tests ran above: --nocheck), installed with
+# apt into a freshly booted Debian root (tools/systemd-check.sh).
+if [ "$host_only" -eq 0 ]; then
+    banner "Debian packages and a booted systemd (systemd-nspawn)"
+    status=0
+    { "$repo/tools/package.sh" --nocheck && "$repo/tools/systemd-check.sh"; } || status=$?
+    finish "packages under systemd" "$status"
+fi
+
+# --- 9. Qt 6.8 ----------------------------------------------------------
 if [ "$host_only" -eq 0 ]; then
     banner "Qt 6.8 (Debian trixie root)"
     status=0
