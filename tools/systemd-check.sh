@@ -148,9 +148,13 @@ dropin() { # dropin UNIT NAME [TEXT]: writes (or with no TEXT removes) a drop-in
 }
 
 # ------------------------------------------------------------------ boot
+# The host's apt cache is shared: packages it already fetched (Chromium, for
+# the browser test) are not fetched again.
+cache=()
+[ ! -d /var/cache/apt/archives/partial ] || cache=(--bind=/var/cache/apt/archives)
 log "booting $root"
 systemd-nspawn --boot --directory="$root" --machine="$machine" --register=no --keep-unit \
-    --console=passive >"$repo/build/systemd-check.console.log" 2>&1 &
+    "${cache[@]}" --console=passive >"$repo/build/systemd-check.console.log" 2>&1 &
 nspawn_pid=$!
 wait_until 30 "container" pgrep -P "$nspawn_pid"
 leader=$(pgrep -P "$nspawn_pid" | head -n1)
