@@ -61,7 +61,7 @@ for deb in "$gateway_deb" "$kiosk_deb"; do
     [ -f "$deb" ] || die "no $deb: run tools/package.sh first"
 done
 
-install_missing systemd-container debootstrap curl python3
+install_missing systemd-container debootstrap curl python3 iproute2
 free_port() {
     python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
@@ -90,6 +90,8 @@ fi
 rm -rf --one-file-system "$root"
 cp -a "$base" "$root"
 echo "$machine" > "$root/etc/hostname"
+# A throwaway root: dpkg need not sync every file it unpacks.
+echo force-unsafe-io > "$root/etc/dpkg/dpkg.cfg.d/check-unsafe-io"
 mkdir -p "$root/srv/debs"
 cp "$gateway_deb" "$kiosk_deb" "$root/srv/debs/"
 
