@@ -82,6 +82,7 @@ int main(int argc, char *argv[])
     limits.maxConnections = config.maxConnections;
     limits.requestTimeoutMs = config.httpTimeoutS * 1000;
     HttpFrontend http(&controller, &status, media.folder(), limits);
+    http.setMetricsEnabled(config.metrics);
     SystemdNotifier systemd;
     UnixSignalWatcher signalWatcher;
     ConfigReloader reloader(app.arguments(), defaults, config);

@@ -35,7 +35,7 @@ build_packages=(cmake ninja-build g++ pkg-config libsystemd-dev
 ci_build_packages=("${build_packages[@]}" qmake6 make)
 # The tests on top: the browser test drives Chromium against a socat pty.
 # shellcheck disable=SC2034 # used by run-tests.sh
-test_packages=("${ci_build_packages[@]}" socat chromium ca-certificates)
+test_packages=("${ci_build_packages[@]}" socat chromium ca-certificates prometheus)
 # The fuzzers (tools/fuzz.sh): clang with libFuzzer and the sanitizer runtimes
 # (libclang-rt-dev names the current version's), and llvm for llvm-symbolizer,
 # which turns their stack traces into file:line.

@@ -34,6 +34,8 @@ private Q_SLOTS:
     void programPortTaken();
     void programHelpAndVersion_data();
     void programHelpAndVersion();
+    void metricsOption_data();
+    void metricsOption();
 
 private:
     // Writes the INI files of a row; "@config" in the arguments becomes the given file.
@@ -581,3 +583,46 @@ void tst_GatewayConfig::programHelpAndVersion()
 
 QTEST_GUILESS_MAIN(tst_GatewayConfig)
 #include "tst_gatewayconfig.moc"
+
+// `metrics` (docs/http.md, "/metrics"): on or off, from the file or the command line.
+void tst_GatewayConfig::metricsOption_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QByteArray>("file");
+    QTest::addColumn<int>("metrics"); // 1 on, 0 off, -1 a configuration error naming the key and value
+
+    QTest::newRow("default") << QStringList() << QByteArray() << 1;
+    QTest::newRow("--metrics off") << QStringList{ "--metrics", "off" } << QByteArray() << 0;
+    QTest::newRow("--metrics on") << QStringList{ "--metrics", "on" } << QByteArray() << 1;
+    QTest::newRow("file off") << QStringList{ "--config", "@config" } << QByteArray("metrics = off\n") << 0;
+    QTest::newRow("command line over file") << QStringList{ "--config", "@config", "--metrics", "on" }
+                                            << QByteArray("metrics = off\n") << 1;
+    QTest::newRow("--metrics yes") << QStringList{ "--metrics", "yes" } << QByteArray() << -1;
+    QTest::newRow("--metrics OFF") << QStringList{ "--metrics", "OFF" } << QByteArray() << -1;
+    QTest::newRow("--metrics empty") << QStringList{ "--metrics", "" } << QByteArray() << -1;
+    QTest::newRow("file 1") << QStringList{ "--config", "@config" } << QByteArray("metrics = 1\n") << -1;
+
+    // The packaged file's commented line, uncommented, is the default.
+    QFile packaged(QStringLiteral(PANEL_SOURCE_MEDIA_DIR "/../packaging/selection-panel.conf"));
+    QVERIFY(packaged.open(QIODevice::ReadOnly));
+    const QByteArray text = packaged.readAll();
+    QVERIFY(text.contains("\n;metrics = on\n"));
+    QTest::newRow("packaged line") << QStringList{ "--config", "@config" } << QByteArray("metrics = on\n") << 1;
+}
+
+void tst_GatewayConfig::metricsOption()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QByteArray, file);
+    QFETCH(int, metrics);
+
+    const GatewayConfig::Result result = GatewayConfig::parse(prepare(arguments, file, {}), defaults());
+    if (metrics < 0) {
+        QCOMPARE(result.outcome, GatewayConfig::Outcome::Error);
+        QVERIFY2(result.message.contains(QLatin1String("--metrics")), qPrintable(result.message));
+        QVERIFY2(result.message.contains(QLatin1String("on or off")), qPrintable(result.message));
+        return;
+    }
+    QVERIFY2(result.outcome == GatewayConfig::Outcome::Run, qPrintable(result.message));
+    QCOMPARE(result.config.metrics, metrics == 1);
+}

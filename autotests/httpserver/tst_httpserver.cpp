@@ -378,7 +378,7 @@ void tst_HttpServer::stalledReaderIsDropped()
     QTRY_COMPARE(m_server->connectionCount(), 0);
 }
 
-// Past the limit less the reserve, only /health and /status are served;
+// Past the limit less the reserve, only /health, /status and /metrics are served;
 // past the limit itself, connections are closed at once.
 void tst_HttpServer::connectionLimitKeepsReserve()
 {
@@ -397,11 +397,14 @@ void tst_HttpServer::connectionLimitKeepsReserve()
     auto monitor = connectClient();
     QVERIFY(monitor);
     QTRY_COMPARE(m_server->connectionCount(), 5);
-    monitor->write("GET /health HTTP/1.1\r\n\r\nGET /other HTTP/1.1\r\n\r\n");
+    monitor->write("GET /health HTTP/1.1\r\n\r\nGET /metrics HTTP/1.1\r\n\r\nGET /other HTTP/1.1\r\n\r\n");
     Reader reader(monitor.get());
     const Response health = reader.next();
     QCOMPARE(health.status, 200);
     QCOMPARE(health.body, QByteArray("/health"));
+    const Response metrics = reader.next(); // Prometheus scrapes here too
+    QCOMPARE(metrics.status, 200);
+    QCOMPARE(metrics.body, QByteArray("/metrics"));
     const Response refused = reader.next();
     QCOMPARE(refused.status, 503);
     QVERIFY(refused.head.contains("Retry-After"));

@@ -101,6 +101,8 @@ private Q_SLOTS:
     void bouncingButtonIsQuarantined();
     void quarantineCanBeOff();
     void policyReload();
+    void countsOutcomesAndEndings_data();
+    void countsOutcomesAndEndings();
 };
 
 namespace {
@@ -441,3 +443,53 @@ void tst_PanelController::policyReload()
 
 QTEST_GUILESS_MAIN(tst_PanelController)
 #include "tst_panelcontroller.moc"
+
+// What /metrics shows: every press by its outcome, every playback by how it ended.
+void tst_PanelController::countsOutcomesAndEndings_data()
+{
+    QTest::addColumn<QString>("policy");
+    QTest::addColumn<QStringList>("actions");
+    QTest::addColumn<QList<int>>("presses"); // played, stopped, ignored, rejected
+    QTest::addColumn<QList<int>>("endings"); // completed, timer, preempted, stopped
+
+    QTest::newRow("nothing") << "preempt" << QStringList{} << QList<int>{ 0, 0, 0, 0 } << QList<int>{ 0, 0, 0, 0 };
+    QTest::newRow("completed") << "preempt" << QStringList{ "press 1", "ended 1" } << QList<int>{ 1, 0, 0, 0 }
+                               << QList<int>{ 1, 0, 0, 0 };
+    QTest::newRow("stale ended counts nothing") << "preempt" << QStringList{ "press 1", "press 2", "ended 1" }
+                                                << QList<int>{ 2, 0, 0, 0 } << QList<int>{ 0, 0, 1, 0 };
+    QTest::newRow("same ID restarts: preempted") << "preempt" << QStringList{ "press 1", "press 1", "press 1" }
+                                                 << QList<int>{ 3, 0, 0, 0 } << QList<int>{ 0, 0, 2, 0 };
+    QTest::newRow("timer") << "preempt" << QStringList{ "press 1", "wait 4000", "ended 1" }
+                           << QList<int>{ 1, 0, 0, 0 } << QList<int>{ 0, 1, 0, 0 };
+    QTest::newRow("stop while playing") << "preempt" << QStringList{ "press 1", "stop", "stop" }
+                                        << QList<int>{ 1, 0, 0, 0 } << QList<int>{ 0, 0, 0, 1 };
+    QTest::newRow("stop while idle counts nothing") << "preempt" << QStringList{ "stop" }
+                                                    << QList<int>{ 0, 0, 0, 0 } << QList<int>{ 0, 0, 0, 0 };
+    QTest::newRow("toggle") << "toggle" << QStringList{ "press 1", "press 1", "press 2", "press 3" }
+                            << QList<int>{ 3, 1, 0, 0 } << QList<int>{ 0, 0, 1, 1 };
+    QTest::newRow("ignore and reject") << "ignore" << QStringList{ "press 1", "press 2", "press 99", "ended 1" }
+                                       << QList<int>{ 1, 0, 1, 1 } << QList<int>{ 1, 0, 0, 0 };
+}
+
+void tst_PanelController::countsOutcomesAndEndings()
+{
+    QFETCH(QString, policy);
+    QFETCH(QStringList, actions);
+    QFETCH(QList<int>, presses);
+    QFETCH(QList<int>, endings);
+
+    Rig rig(0, 10, policyOf(policy), { 1 });
+    rig.run(actions);
+    using Outcome = PanelController::Outcome;
+    using Ending = PanelController::Ending;
+    const PanelController &c = *rig.controller;
+    QCOMPARE((QList<int>{ int(c.presses(Outcome::Played)), int(c.presses(Outcome::Stopped)),
+                          int(c.presses(Outcome::Ignored)), int(c.presses(Outcome::Rejected)) }),
+             presses);
+    QCOMPARE((QList<int>{ int(c.endedBy(Ending::Completed)), int(c.endedBy(Ending::Timer)),
+                          int(c.endedBy(Ending::Preempted)), int(c.endedBy(Ending::Stopped)) }),
+             endings);
+    QCOMPARE(c.endedByTimer(), c.endedBy(Ending::Timer));
+    QCOMPARE(c.rejectedPresses(), c.presses(Outcome::Rejected));
+    QCOMPARE(c.ignoredPresses(), c.presses(Outcome::Ignored));
+}

@@ -6,6 +6,7 @@
 #include <QStringList>
 
 #include <optional>
+#include <utility>
 
 // The facts the outside world sees, gathered in one place (GatewayStatus) from
 // the objects that own them. `/status`, `/health` and the WebSocket `state`
@@ -41,6 +42,15 @@ struct GatewaySnapshot
     quint64 rejectedMessages = 0;
     quint64 droppedSerialLines = 0;
     qint64 uptimeS = 0;
+
+    // For /metrics (docs/http.md): counts since start, one per label value,
+    // every value listed (zeros too), in a fixed order.
+    using Counts = QList<std::pair<QString, quint64>>;
+    Counts pressesByOutcome;      // played, stopped, ignored, rejected
+    Counts playbacksEndedByHow;   // completed, timer, preempted, stopped
+    quint64 panelReconnects = 0;
+    bool open = true;             // within opening hours: always, until they exist
+    QString qtVersion;            // of the Qt library in use
 };
 
 #endif // GATEWAYSNAPSHOT_H

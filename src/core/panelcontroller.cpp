@@ -87,11 +87,34 @@ PanelController::Outcome PanelController::press(int id)
     m_lastAcceptedMs = m_clock->nowMs();
     if (m_policy.mode == PressPolicy::Mode::Toggle && m_current == id) {
         qCDebug(lcController).noquote() << "press" << idText(id) << "stops it";
+        ++m_stoppingPresses;
         stop();
         return Outcome::Stopped;
     }
+    ++m_playedPresses;
     play(id);
     return Outcome::Played;
+}
+
+quint64 PanelController::presses(Outcome outcome) const
+{
+    switch (outcome) {
+    case Outcome::Played:
+        return m_playedPresses;
+    case Outcome::Stopped:
+        return m_stoppingPresses;
+    case Outcome::Ignored:
+        return m_ignoredPresses;
+    case Outcome::Rejected:
+        return m_rejectedPresses;
+    }
+    return 0;
+}
+
+quint64 PanelController::endedBy(Ending how) const
+{
+    const auto it = m_endings.find(how);
+    return it == m_endings.end() ? 0 : it->second;
 }
 
 // Why a press of a valid ID changes nothing, or nullptr when it counts.
@@ -149,6 +172,8 @@ bool PanelController::looksStuck(int id)
 void PanelController::play(int id)
 {
     // A new press preempts, the same ID included: it restarts.
+    if (m_current)
+        ++m_endings[Ending::Preempted];
     m_current = id;
     m_startedMs = m_clock->nowMs();
     m_durationMs = m_media->durationMs(id);
@@ -172,6 +197,7 @@ void PanelController::ended(int id)
         return;
     }
     qCDebug(lcController, "ended %03d", id);
+    ++m_endings[Ending::Completed];
     finish();
     Q_EMIT ledClearRequested();
 }
@@ -180,7 +206,7 @@ void PanelController::onEndDue()
 {
     if (!m_current)
         return;
-    ++m_endedByTimer;
+    ++m_endings[Ending::Timer];
     // No browser said the sound ended: none is connected, a tablet sleeps, or
     // autoplay is blocked. The LED must still go out.
     qCInfo(lcController).noquote() << QStringLiteral("%1 ended by timer after %2 s: no browser reported its end")
@@ -192,6 +218,8 @@ void PanelController::onEndDue()
 
 void PanelController::stop()
 {
+    if (m_current)
+        ++m_endings[Ending::Stopped];
     finish();
     Q_EMIT playbackStopped();
     Q_EMIT ledClearRequested();

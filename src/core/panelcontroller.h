@@ -8,6 +8,7 @@
 #include <QList>
 #include <QObject>
 
+#include <map>
 #include <memory>
 #include <optional>
 
@@ -34,6 +35,16 @@ public:
     };
     Q_ENUM(Outcome)
 
+    // How a playback ended (docs/http.md, "/metrics"). A new way gets a value
+    // here and one count where it is decided; /metrics lists every value.
+    enum class Ending {
+        Completed, // a browser reported `ended`
+        Timer,     // the backup end: no browser reported it in time
+        Preempted, // a press replaced it
+        Stopped,   // toggle or /test/stop
+    };
+    Q_ENUM(Ending)
+
     PanelController(const MediaLibrary *media, Clock *clock, const PressPolicy &policy = {},
                     QObject *parent = nullptr);
     ~PanelController() override;
@@ -45,7 +56,10 @@ public:
     std::optional<qint64> remainingMs() const;
     quint64 rejectedPresses() const { return m_rejectedPresses; }
     quint64 ignoredPresses() const { return m_ignoredPresses; }
-    quint64 endedByTimer() const { return m_endedByTimer; }
+    quint64 endedByTimer() const { return endedBy(Ending::Timer); }
+    // Since start, never reset.
+    quint64 presses(Outcome outcome) const;
+    quint64 endedBy(Ending how) const;
     // IDs whose presses are ignored for now: they were pressed too often.
     QList<int> quarantined() const;
     PressPolicy policy() const { return m_policy; }
@@ -93,7 +107,9 @@ private:
     QHash<int, qint64> m_quarantinedUntil;
     quint64 m_rejectedPresses = 0;
     quint64 m_ignoredPresses = 0;
-    quint64 m_endedByTimer = 0;
+    quint64 m_playedPresses = 0;
+    quint64 m_stoppingPresses = 0;
+    std::map<Ending, quint64> m_endings;
     LogThrottle m_rejectionLog; // a panel may send bad IDs without pause
     LogThrottle m_ignoreLog;
 };

@@ -135,6 +135,7 @@ void PanelLink::tryOpen()
         m_serial.clearError();
         return;
     }
+    ++m_opens;
     m_reopenTimer.stop();
     m_healthTimer.start();
     m_outageLogged = false;
@@ -326,8 +327,7 @@ void PanelLink::closePort()
     m_serial.clearError();
     m_lines.clear();
     m_heartbeat.portClosed();
-    // The LEDs are resynced when a port opens again.
-    m_heldLed.clear();
+    m_heldLed.clear(); // the LEDs are resynced when a port opens again
 }
 
 void PanelLink::onRespondingChanged(bool responding)

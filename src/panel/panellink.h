@@ -55,6 +55,8 @@ public:
     void setPingInterval(int ms) { m_heartbeat.setInterval(ms); }
     int pingInterval() const { return m_heartbeat.interval(); }
     qsizetype droppedLines() const { return m_lines.droppedLines(); }
+    // Opens of the port after its first one (an outage or another device); never reset.
+    quint64 reconnects() const { return m_opens > 0 ? m_opens - 1 : 0; }
 
 public Q_SLOTS:
     void setLed(int id);
@@ -101,6 +103,7 @@ private:
     bool m_firmwareLogged = false; // since the port opened
     int m_spuriousErrors = 0;
     quint64 m_replacedLeds = 0;
+    quint64 m_opens = 0;
     LogThrottle m_backPressureLog;
     LogThrottle m_refusalLog;
     LogThrottle m_readyLog;

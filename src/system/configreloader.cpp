@@ -41,6 +41,13 @@ void ConfigReloader::reload()
         qCInfo(lcConfig).noquote() << "configuration reloaded from" << next.configFile;
 }
 
+namespace {
+QString onOff(bool on)
+{
+    return on ? QStringLiteral("on") : QStringLiteral("off");
+}
+} // namespace
+
 void ConfigReloader::nameRestartOnly(const GatewayConfig &next, const QString &source)
 {
     struct Change
@@ -57,6 +64,7 @@ void ConfigReloader::nameRestartOnly(const GatewayConfig &next, const QString &s
         { QStringLiteral("max_connections"), QString::number(m_running.maxConnections),
           QString::number(next.maxConnections) },
         { QStringLiteral("http_timeout_s"), QString::number(m_running.httpTimeoutS), QString::number(next.httpTimeoutS) },
+        { QStringLiteral("metrics"), onOff(m_running.metrics), onOff(next.metrics) },
     };
     // A preset mode implies its count: name the one the file sets.
     if (next.mode == QLatin1String("custom"))

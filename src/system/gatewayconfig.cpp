@@ -18,6 +18,7 @@ const QStringList settingNames = {
     QStringLiteral("http-timeout-s"), QStringLiteral("ping-interval-s"), QStringLiteral("end-grace-ms"),
     QStringLiteral("max-play-s"),  QStringLiteral("press-policy"), QStringLiteral("press-cooldown-ms"),
     QStringLiteral("stuck-presses"),
+    QStringLiteral("metrics"),
 };
 
 std::optional<qint64> toInteger(const QString &text, qint64 min, qint64 max)
@@ -144,6 +145,11 @@ QString apply(GatewayConfig &config, const QString &name, const QString &value, 
         if (!count)
             return invalid("a number of presses from 0 (off) to 1000");
         config.pressPolicy.stuckPresses = int(*count);
+    } else if (name == QLatin1String("metrics")) {
+        const QString onOff = value.trimmed();
+        if (onOff != QLatin1String("on") && onOff != QLatin1String("off"))
+            return invalid("on or off");
+        config.metrics = onOff == QLatin1String("on");
     }
     return {};
 }
@@ -210,7 +216,7 @@ GatewayConfig::Result GatewayConfig::parse(const QStringList &arguments, const D
         { QStringLiteral("mode"), { QStringLiteral("prototype (10 media) or production (100) (default: prototype)."), QStringLiteral("mode") } },
         { QStringLiteral("media-count"), { QStringLiteral("Any other number of media."), QStringLiteral("n") } },
         { QStringLiteral("first-id"), { QStringLiteral("Number of the first button and media file, 0 or 1 (default: 0)."), QStringLiteral("0|1") } },
-        { QStringLiteral("max-connections"), { QStringLiteral("HTTP and WebSocket connections at once; the last 16 serve only /health and /status (default: 1024)."), QStringLiteral("n") } },
+        { QStringLiteral("max-connections"), { QStringLiteral("HTTP and WebSocket connections at once; the last 16 serve only /health, /status and /metrics (default: 1024)."), QStringLiteral("n") } },
         { QStringLiteral("http-timeout-s"), { QStringLiteral("Seconds a client has to send a whole request, and an idle connection is kept (default: 10)."), QStringLiteral("s") } },
         { QStringLiteral("ping-interval-s"), { QStringLiteral("Seconds of panel silence before the gateway sends PING; 0: off (default: 5)."), QStringLiteral("s") } },
         { QStringLiteral("end-grace-ms"), { QStringLiteral("After a sound's length, how long the gateway waits for a browser's ended before it ends the sound itself (default: 2000)."), QStringLiteral("ms") } },
@@ -218,6 +224,7 @@ GatewayConfig::Result GatewayConfig::parse(const QStringList &arguments, const D
         { QStringLiteral("press-policy"), { QStringLiteral("A press while something plays: preempt (it plays), ignore, or toggle (the playing button stops it) (default: preempt)."), QStringLiteral("policy") } },
         { QStringLiteral("press-cooldown-ms"), { QStringLiteral("A press this soon after the last accepted one is ignored (default: 0)."), QStringLiteral("ms") } },
         { QStringLiteral("stuck-presses"), { QStringLiteral("One button pressed more often than this within 2 s is ignored for 60 s; 0: off (default: 10)."), QStringLiteral("n") } },
+        { QStringLiteral("metrics"), { QStringLiteral("GET /metrics for Prometheus: on or off (default: on)."), QStringLiteral("on|off") } },
     };
     for (const QString &name : settingNames) {
         const auto &[description, valueName] = descriptions.at(name);

@@ -36,6 +36,7 @@ public:
     int httpTimeoutS = 10;
     int pingIntervalS = 5; // 0: no heartbeat
     PressPolicy pressPolicy;
+    bool metrics = true; // GET /metrics answers
     QString configFile; // the file that was read, if any
 };
 

@@ -6,6 +6,7 @@
 #include "web/websockethub.h"
 
 #include <QCoreApplication>
+#include <QMetaEnum>
 
 namespace {
 QJsonValue orNull(const QString &text)
@@ -31,6 +32,17 @@ QString stateName(PanelLink::State state)
         return QStringLiteral("silent");
     }
     return {};
+}
+
+// Every value of `Enum`, by its name in lower case, with its count.
+template<typename Enum, typename CountOf>
+GatewaySnapshot::Counts countsByName(CountOf countOf)
+{
+    const QMetaEnum meta = QMetaEnum::fromType<Enum>();
+    GatewaySnapshot::Counts counts;
+    for (int i = 0; i < meta.keyCount(); ++i)
+        counts.append({ QString::fromLatin1(meta.key(i)).toLower(), countOf(Enum(meta.value(i))) });
+    return counts;
 }
 } // namespace
 
@@ -70,6 +82,12 @@ GatewaySnapshot GatewayStatus::snapshot() const
     s.rejectedMessages = m_hub.rejectedMessages();
     s.droppedSerialLines = quint64(m_link.droppedLines());
     s.uptimeS = m_uptime.elapsed() / 1000;
+    s.pressesByOutcome = countsByName<PanelController::Outcome>(
+            [this](PanelController::Outcome outcome) { return m_controller.presses(outcome); });
+    s.playbacksEndedByHow = countsByName<PanelController::Ending>(
+            [this](PanelController::Ending how) { return m_controller.endedBy(how); });
+    s.panelReconnects = m_link.reconnects();
+    s.qtVersion = QString::fromLatin1(qVersion());
     return s;
 }
 

@@ -145,7 +145,8 @@ bool HttpConnection::takeRequest()
     m_closeAfterResponse = request.wantsClose();
     HttpResponder responder(this, request.isHead());
     const QString path = request.url.path();
-    if (m_reserveOnly && path != QLatin1String("/health") && path != QLatin1String("/status")) {
+    if (m_reserveOnly && path != QLatin1String("/health") && path != QLatin1String("/status")
+        && path != QLatin1String("/metrics")) {
         m_closeAfterResponse = true;
         responder.write(503, { { "Content-Type", "text/plain; charset=utf-8" }, { "Retry-After", "5" } },
                         "Too many connections: try again shortly\n");

@@ -33,7 +33,7 @@ public:
                    Handler handler, QObject *parent = nullptr);
     ~HttpConnection() override;
 
-    // Past the connection limit: answer only /health and /status.
+    // Past the connection limit: answer only /health, /status and /metrics.
     void setReserveOnly(bool reserveOnly) { m_reserveOnly = reserveOnly; }
 
     // The answer to the request being handled; used by HttpResponder.

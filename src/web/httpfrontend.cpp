@@ -6,6 +6,7 @@
 #include "web/httprequest.h"
 #include "web/httpresponder.h"
 #include "web/httpserver.h"
+#include "web/metricstext.h"
 
 #include <QJsonDocument>
 
@@ -78,6 +79,8 @@ void HttpFrontend::handle(const HttpRequest &request, HttpResponder &responder)
         return testStop(request, responder);
     if (path == QLatin1String("/status") || path == QLatin1String("/health"))
         return report(request, responder, path == QLatin1String("/health"));
+    if (path == QLatin1String("/metrics") && m_metricsEnabled)
+        return metrics(request, responder);
 
     qCInfo(lcHttp).noquote() << "404 for" << request.url.path(QUrl::FullyEncoded).left(200) << "from"
                              << request.peer.toString();
@@ -128,4 +131,12 @@ void HttpFrontend::report(const HttpRequest &request, HttpResponder &responder, 
     }
     responder.write(status, { { "Content-Type", "application/json" }, { "Cache-Control", "no-store" } },
                     QJsonDocument(body).toJson());
+}
+
+void HttpFrontend::metrics(const HttpRequest &request, HttpResponder &responder)
+{
+    if (!isGetOrHead(request))
+        return replyText(responder, 405, "Method not allowed\n", { { "Allow", "GET, HEAD" } });
+    responder.write(200, { { "Content-Type", MetricsText::contentType() }, { "Cache-Control", "no-store" } },
+                    MetricsText::format(m_status->snapshot()));
 }

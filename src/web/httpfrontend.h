@@ -27,6 +27,9 @@ public:
     bool listen(const QHostAddress &address, quint16 port);
     QString errorString() const { return m_error; }
 
+    // /metrics answers, or is an unknown path (`metrics = off`).
+    void setMetricsEnabled(bool enabled) { m_metricsEnabled = enabled; }
+
     // Answers one request; public for the tests of the routes.
     void handle(const HttpRequest &request, HttpResponder &responder);
 
@@ -37,6 +40,7 @@ private:
     void testPlay(const HttpRequest &request, HttpResponder &responder, const QString &arg);
     void testStop(const HttpRequest &request, HttpResponder &responder);
     void report(const HttpRequest &request, HttpResponder &responder, bool health);
+    void metrics(const HttpRequest &request, HttpResponder &responder);
 
     PanelController *m_controller;
     const GatewayStatus *m_status;
@@ -44,6 +48,7 @@ private:
     FileResponder m_mediaFiles;
     HttpServer *m_server;
     QString m_error;
+    bool m_metricsEnabled = true;
 };
 
 #endif // HTTPFRONTEND_H

@@ -14,7 +14,7 @@ struct HttpLimits
     // reading) ends its connection.
     int sendTimeoutMs = 60000;
     // Connections at once, HTTP and WebSocket together. The last
-    // `reservedConnections` of them only serve /health and /status, so a
+    // `reservedConnections` of them only serve /health, /status and /metrics, so a
     // monitor still gets through when the rest are taken.
     int maxConnections = 1024;
     int reservedConnections = 16;

@@ -47,7 +47,7 @@ void HttpServer::incomingConnection(qintptr handle)
     if (m_connections > m_limits.maxConnections - m_limits.reservedConnections) {
         if (!m_reserveLogged)
             qCWarning(lcHttp) << "connection limit nearly reached:" << m_connections
-                              << "open; new ones are served /health and /status only";
+                              << "open; new ones are served /health, /status and /metrics only";
         m_reserveLogged = true;
         connection->setReserveOnly(true);
     }
