@@ -1,6 +1,7 @@
 #ifndef GATEWAYSNAPSHOT_H
 #define GATEWAYSNAPSHOT_H
 
+#include <QDateTime>
 #include <QJsonArray>
 #include <QString>
 #include <QStringList>
@@ -41,6 +42,11 @@ struct GatewaySnapshot
     quint64 rejectedMessages = 0;
     quint64 droppedSerialLines = 0;
     qint64 uptimeS = 0;
+
+    bool open = true;             // within the opening hours
+    QDateTime nextOpeningChange;  // invalid when always open
+    quint64 closedPresses = 0;    // of ignoredPresses, those while closed
+    int volume = 100;             // 0 to 100, for the browsers
 };
 
 #endif // GATEWAYSNAPSHOT_H

@@ -1,5 +1,7 @@
 #include "system/gatewayconfig.h"
 
+#include "core/openinghours.h"
+
 #include <QCommandLineParser>
 #include <QFile>
 #include <QFileInfo>
@@ -18,6 +20,7 @@ const QStringList settingNames = {
     QStringLiteral("http-timeout-s"), QStringLiteral("ping-interval-s"), QStringLiteral("end-grace-ms"),
     QStringLiteral("max-play-s"),  QStringLiteral("press-policy"), QStringLiteral("press-cooldown-ms"),
     QStringLiteral("stuck-presses"),
+    QStringLiteral("opening-hours"), QStringLiteral("closed-dates"), QStringLiteral("volume"),
 };
 
 std::optional<qint64> toInteger(const QString &text, qint64 min, qint64 max)
@@ -144,6 +147,20 @@ QString apply(GatewayConfig &config, const QString &name, const QString &value, 
         if (!count)
             return invalid("a number of presses from 0 (off) to 1000");
         config.pressPolicy.stuckPresses = int(*count);
+    } else if (name == QLatin1String("opening-hours") || name == QLatin1String("closed-dates")) {
+        // Checked here so that a bad schedule stops the start (exit 2); the
+        // controller parses the same text again.
+        OpeningHours check;
+        const bool hours = name == QLatin1String("opening-hours");
+        const QString error = hours ? check.setHours(value) : check.setClosedDates(value);
+        if (!error.isEmpty())
+            return QStringLiteral("invalid --%1 '%2': %3").arg(name, value, error);
+        (hours ? config.openingHours : config.closedDates) = value.trimmed();
+    } else if (name == QLatin1String("volume")) {
+        const auto level = toInteger(value, 0, 100);
+        if (!level)
+            return invalid("a volume from 0 (silent) to 100 (full)");
+        config.volume = int(*level);
     }
     return {};
 }
@@ -176,6 +193,27 @@ QString checkLines(const QString &configFile)
                 .arg(configFile, QString::number(i + 1), shown, line.size() > 40 ? QStringLiteral("...") : QString());
     }
     return {};
+}
+
+// QSettings ends an unquoted value at ';' (a comment) and splits it at ','
+// into a list, which the schedule keys need both of: those are read as the
+// line writes them, without quotes round them (README.md, "Opening hours").
+QString fileValue(const QSettings &file, const QString &key, const QString &name, const QString &configFile)
+{
+    if (name != QLatin1String("opening-hours") && name != QLatin1String("closed-dates"))
+        return file.value(key).toString();
+    QFile raw(configFile);
+    const QList<QByteArray> lines = raw.open(QIODevice::ReadOnly) ? raw.readAll().split('\n') : QList<QByteArray>();
+    for (const QByteArray &line : lines) {
+        const qsizetype equals = line.indexOf('=');
+        if (equals < 0 || QString::fromUtf8(line.left(equals)).remove(QChar(0xfeff)).trimmed().replace(u'_', u'-') != name)
+            continue;
+        QString value = QString::fromUtf8(line.mid(equals + 1)).trimmed();
+        if (value.size() >= 2 && value.startsWith(u'"') && value.endsWith(u'"'))
+            value = value.mid(1, value.size() - 2);
+        return value;
+    }
+    return file.value(key).toStringList().join(QStringLiteral(", "));
 }
 
 // A '#' line holding a '=' reaches QSettings as a key that starts with '#'.
@@ -218,6 +256,9 @@ GatewayConfig::Result GatewayConfig::parse(const QStringList &arguments, const D
         { QStringLiteral("press-policy"), { QStringLiteral("A press while something plays: preempt (it plays), ignore, or toggle (the playing button stops it) (default: preempt)."), QStringLiteral("policy") } },
         { QStringLiteral("press-cooldown-ms"), { QStringLiteral("A press this soon after the last accepted one is ignored (default: 0)."), QStringLiteral("ms") } },
         { QStringLiteral("stuck-presses"), { QStringLiteral("One button pressed more often than this within 2 s is ignored for 60 s; 0: off (default: 10)."), QStringLiteral("n") } },
+        { QStringLiteral("opening-hours"), { QStringLiteral("When presses play, in local time, e.g. 'Mon-Fri 09:00-18:00; Sat,Sun 10:00-17:00' (default: always)."), QStringLiteral("hours") } },
+        { QStringLiteral("closed-dates"), { QStringLiteral("Dates closed all day, e.g. '2026-12-24, 2026-12-31..2027-01-01' (default: none)."), QStringLiteral("dates") } },
+        { QStringLiteral("volume"), { QStringLiteral("Browsers' volume, 0 to 100 (default: 100)."), QStringLiteral("n") } },
     };
     for (const QString &name : settingNames) {
         const auto &[description, valueName] = descriptions.at(name);
@@ -272,7 +313,7 @@ GatewayConfig::Result GatewayConfig::parse(const QStringList &arguments, const D
                 result.message = oneLine(QStringLiteral("invalid --config '%1': unknown key '%2'").arg(configFile, key));
                 return result;
             }
-            const QString error = apply(config, name, file.value(key).toString(), explicitCount);
+            const QString error = apply(config, name, fileValue(file, key, name, configFile), explicitCount);
             if (!error.isEmpty()) {
                 result.message = oneLine(error + QStringLiteral(" (in %1)").arg(configFile));
                 return result;

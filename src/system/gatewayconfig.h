@@ -36,6 +36,9 @@ public:
     int httpTimeoutS = 10;
     int pingIntervalS = 5; // 0: no heartbeat
     PressPolicy pressPolicy;
+    QString openingHours; // empty: always open (README.md, "Opening hours")
+    QString closedDates;
+    int volume = 100;     // 0 to 100, for the browsers
     QString configFile; // the file that was read, if any
 };
 

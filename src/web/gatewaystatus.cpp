@@ -18,6 +18,12 @@ QJsonValue orNull(std::optional<qint64> value)
     return value ? QJsonValue(*value) : QJsonValue();
 }
 
+// ISO 8601 with the offset in effect then, e.g. 2026-03-30T09:00:00+02:00.
+QJsonValue orNull(const QDateTime &when)
+{
+    return when.isValid() ? QJsonValue(when.toOffsetFromUtc(when.offsetFromUtc()).toString(Qt::ISODate)) : QJsonValue();
+}
+
 QString stateName(PanelLink::State state)
 {
     switch (state) {
@@ -70,6 +76,10 @@ GatewaySnapshot GatewayStatus::snapshot() const
     s.rejectedMessages = m_hub.rejectedMessages();
     s.droppedSerialLines = quint64(m_link.droppedLines());
     s.uptimeS = m_uptime.elapsed() / 1000;
+    s.open = m_controller.isOpen();
+    s.nextOpeningChange = m_controller.nextOpeningChange();
+    s.closedPresses = m_controller.closedPresses();
+    s.volume = m_volume;
     return s;
 }
 
@@ -79,7 +89,7 @@ QJsonObject GatewayStatus::status() const
     QJsonArray quarantinedJson;
     for (int id : s.quarantined)
         quarantinedJson.append(id);
-    return {
+    QJsonObject status {
         { QStringLiteral("version"), s.version },
         { QStringLiteral("mode"), s.mode },
         { QStringLiteral("num_media"), s.mediaCount },
@@ -107,6 +117,11 @@ QJsonObject GatewayStatus::status() const
         { QStringLiteral("dropped_serial_lines"), qint64(s.droppedSerialLines) },
         { QStringLiteral("uptime_s"), s.uptimeS },
     };
+    status.insert(QStringLiteral("open"), s.open);
+    status.insert(QStringLiteral("next_change"), orNull(s.nextOpeningChange));
+    status.insert(QStringLiteral("closed_presses"), qint64(s.closedPresses));
+    status.insert(QStringLiteral("volume"), s.volume);
+    return status;
 }
 
 bool GatewayStatus::isHealthy(const GatewaySnapshot &snapshot)
@@ -165,6 +180,7 @@ QString GatewayStatus::summary() const
     // Pieces joined, not one pattern: the panel's firmware text may hold a '%'.
     const QStringList parts = {
         QStringLiteral("current ") + (s.current ? id(*s.current) : QStringLiteral("none")),
+        s.open ? QStringLiteral("open") : QStringLiteral("closed"),
         panel,
         number(s.browsers) + (s.browsers == 1 ? QStringLiteral(" browser") : QStringLiteral(" browsers")),
         media,
