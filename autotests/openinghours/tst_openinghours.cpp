@@ -20,6 +20,8 @@ private Q_SLOTS:
     void nextChange();
     void dayLengthsAcrossDst_data();
     void dayLengthsAcrossDst();
+    void nextChangeMatchesAWalk_data();
+    void nextChangeMatchesAWalk();
     void invalidTextChangesNothing();
 
 private:
@@ -243,6 +245,57 @@ void tst_OpeningHours::dayLengthsAcrossDst()
     QCOMPARE(opens.time(), QTime(0, 0));
     QCOMPARE(closes.time(), QTime(0, 0));
     QCOMPARE(opens.secsTo(closes), qint64(hours) * 3600);
+}
+
+void tst_OpeningHours::nextChangeMatchesAWalk_data()
+{
+    QTest::addColumn<QString>("hours");
+    QTest::addColumn<QString>("dates");
+    QTest::addColumn<QString>("from");
+
+    const QStringList schedules = {
+        QStringLiteral("Mon-Fri 09:00-18:00; Sat,Sun 10:00-17:00"),
+        QStringLiteral("Sun 01:00-02:30, 02:45-03:15; Sat 22:00-24:00; Mon 00:00-01:00"),
+        QStringLiteral("Fri-Mon 02:00-02:59, 03:00-24:00"),
+        QString(),
+    };
+    for (const QString &hours : schedules) {
+        for (const char *from : { "2026-03-27T00:00:00Z", "2026-10-23T00:00:00Z" }) {
+            QTest::addRow("%s from %s", qPrintable(hours), from) << hours << "" << from;
+            QTest::addRow("%s from %s, closed Sunday", qPrintable(hours), from)
+                    << hours << "2026-03-29, 2026-10-25" << from;
+        }
+    }
+}
+
+// Minute by minute through a week with a DST change: each change found is
+// the one nextChange() named, and nothing changes in between.
+void tst_OpeningHours::nextChangeMatchesAWalk()
+{
+    QFETCH(QString, hours);
+    QFETCH(QString, dates);
+    QFETCH(QString, from);
+
+    const OpeningHours schedule = berlin(hours, dates);
+    QDateTime at = this->at(from);
+    const QDateTime end = at.addDays(6);
+    int changes = 0;
+    while (at < end) {
+        const bool open = schedule.isOpen(at);
+        const QDateTime next = schedule.nextChange(at);
+        QDateTime walk = at.addSecs(60);
+        while (walk <= end && schedule.isOpen(walk) == open)
+            walk = walk.addSecs(60);
+        if (walk > end) {
+            QVERIFY2(!next.isValid() || next > end, qPrintable(next.toString(Qt::ISODate)));
+            break;
+        }
+        QVERIFY2(next.isValid(), qPrintable(walk.toString(Qt::ISODate)));
+        QCOMPARE(next.toMSecsSinceEpoch(), walk.toMSecsSinceEpoch());
+        at = walk;
+        ++changes;
+    }
+    QCOMPARE(changes > 0, !schedule.isAlwaysOpen());
 }
 
 void tst_OpeningHours::invalidTextChangesNothing()

@@ -251,8 +251,11 @@ QDateTime OpeningHours::nextChange(const QDateTime &when) const
                 }
                 continue;
             }
+            // Touching on the clock face, or only in time: a span that
+            // ends in the skipped hour meets one that starts after it.
             const bool touches = (date == *endDate && span.start <= endMinute)
-                    || (date == endDate->addDays(1) && endMinute == dayMinutes && span.start == 0);
+                    || (date == endDate->addDays(1) && endMinute == dayMinutes && span.start == 0)
+                    || instantOf(date, span.start) <= instantOf(*endDate, endMinute);
             if (!touches)
                 return at(instantOf(*endDate, endMinute));
             endDate = date;

@@ -11,7 +11,7 @@ constexpr qint64 recheckMs = 60000;
 
 QString timeText(const QDateTime &when)
 {
-    return when.isValid() ? when.toString(QStringLiteral("yyyy-MM-dd HH:mm")) : QStringLiteral("never");
+    return when.isValid() ? when.toString(QStringLiteral("yyyy-MM-dd HH:mm")) : QStringLiteral("(no change within ten years)");
 }
 } // namespace
 
@@ -24,14 +24,17 @@ OpeningSchedule::~OpeningSchedule() = default;
 
 void OpeningSchedule::setHours(const OpeningHours &hours)
 {
+    const bool hadHours = !m_hours.isAlwaysOpen();
     m_hours = hours;
     const bool wasOpen = m_open;
     refresh();
-    if (m_hours.isAlwaysOpen())
-        qCInfo(lcController) << "no opening hours: always open";
-    else if (m_open == wasOpen) // a change was logged by refresh()
+    if (m_hours.isAlwaysOpen()) {
+        if (hadHours) // a start without opening hours stays quiet, as before they existed
+            qCInfo(lcController) << "no opening hours any more: always open";
+    } else if (m_open == wasOpen) { // a change was logged by refresh()
         qCInfo(lcController).noquote() << (m_open ? "open now, closes at" : "closed now, opens at")
                                        << timeText(m_nextChange);
+    }
 }
 
 bool OpeningSchedule::refresh()
