@@ -1,6 +1,7 @@
 #include "system/gatewayconfig.h"
 
 #include "core/openinghours.h"
+#include "system/configlinevalue.h"
 
 #include <QCommandLineParser>
 #include <QFile>
@@ -195,25 +196,13 @@ QString checkLines(const QString &configFile)
     return {};
 }
 
-// QSettings ends an unquoted value at ';' (a comment) and splits it at ','
-// into a list, which the schedule keys need both of: those are read as the
-// line writes them, without quotes round them (README.md, "Opening hours").
+// The schedule keys hold ';' and ',', which QSettings takes apart: they are
+// read as their line writes them.
 QString fileValue(const QSettings &file, const QString &key, const QString &name, const QString &configFile)
 {
-    if (name != QLatin1String("opening-hours") && name != QLatin1String("closed-dates"))
-        return file.value(key).toString();
-    QFile raw(configFile);
-    const QList<QByteArray> lines = raw.open(QIODevice::ReadOnly) ? raw.readAll().split('\n') : QList<QByteArray>();
-    for (const QByteArray &line : lines) {
-        const qsizetype equals = line.indexOf('=');
-        if (equals < 0 || QString::fromUtf8(line.left(equals)).remove(QChar(0xfeff)).trimmed().replace(u'_', u'-') != name)
-            continue;
-        QString value = QString::fromUtf8(line.mid(equals + 1)).trimmed();
-        if (value.size() >= 2 && value.startsWith(u'"') && value.endsWith(u'"'))
-            value = value.mid(1, value.size() - 2);
-        return value;
-    }
-    return file.value(key).toStringList().join(QStringLiteral(", "));
+    if (name == QLatin1String("opening-hours") || name == QLatin1String("closed-dates"))
+        return ConfigLineValue::read(configFile, name).value_or(file.value(key).toStringList().join(u", "));
+    return file.value(key).toString();
 }
 
 // A '#' line holding a '=' reaches QSettings as a key that starts with '#'.
