@@ -539,6 +539,10 @@ void tst_GatewayConfig::scheduleAndVolume_data()
     QTest::newRow("file, dashed key, section") << QStringList{ "--config", "@config" }
                                                << QByteArray("[General]\nopening-hours = Sat 10:00-12:00\n")
                                                << "Sat 10:00-12:00" << "" << 100;
+    QTest::newRow("file, after a byte-order mark")
+            << QStringList{ "--config", "@config" }
+            << QByteArray("\xef\xbb\xbfopening_hours = Sat 10:00-12:00; Sun 10:00-11:00\n")
+            << "Sat 10:00-12:00; Sun 10:00-11:00" << "" << 100;
     QTest::newRow("file, empty: always open") << QStringList{ "--config", "@config" }
                                               << QByteArray("opening_hours =\nclosed_dates =\n") << "" << "" << 100;
     QTest::newRow("command line over file")
