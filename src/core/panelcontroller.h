@@ -110,7 +110,7 @@ private:
     LogThrottle m_rejectionLog; // a panel may send bad IDs without pause
     LogThrottle m_ignoreLog;
     quint64 m_closedPresses = 0;
-    OpeningSchedule m_schedule; // last: its first look at the time may call back
+    OpeningSchedule m_schedule; // last: its callback reaches the members above
 };
 
 #endif // PANELCONTROLLER_H
