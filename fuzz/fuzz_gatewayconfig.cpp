@@ -9,6 +9,7 @@
 
 #include "fuzzcheck.h"
 
+#include "core/openinghours.h"
 #include "system/gatewayconfig.h"
 
 #include <QCoreApplication>
@@ -94,6 +95,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK((config.mode == QLatin1String("prototype") && config.mediaCount == 10)
                    || (config.mode == QLatin1String("production") && config.mediaCount == 100)
                    || config.mode == QLatin1String("custom"));
+        FUZZ_CHECK(config.volume >= 0 && config.volume <= 100);
+        // A schedule that passed is one the controller takes as it is, and
+        // its next change is a change.
+        OpeningHours hours;
+        hours.setTimeZone(QTimeZone("Europe/Berlin"));
+        FUZZ_CHECK(hours.setHours(config.openingHours).isEmpty());
+        FUZZ_CHECK(hours.setClosedDates(config.closedDates).isEmpty());
+        const QDateTime now = QDateTime::fromMSecsSinceEpoch(1774742400000); // 2026-03-29T00:00Z, a DST night
+        const QDateTime next = hours.nextChange(now);
+        FUZZ_CHECK(!next.isValid() || (next > now && hours.isOpen(next) != hours.isOpen(now)));
         break;
     }
     case GatewayConfig::Outcome::Error:

@@ -1,3 +1,4 @@
+#include "core/openinghours.h"
 #include "core/panelcontroller.h"
 #include "core/steadyclock.h"
 #include "media/medialibrary.h"
@@ -68,10 +69,12 @@ int main(int argc, char *argv[])
     MediaLibrary media(config.mediaDir, config.firstId, config.mediaCount);
     SteadyClock clock;
     PanelController controller(&media, &clock, config.pressPolicy);
+    controller.setOpeningHours(OpeningHours(config.openingHours, config.closedDates));
     PanelLink link(config.serialPort, config.baudRate);
     link.setPingInterval(config.pingIntervalS * 1000);
     WebSocketHub hub;
     GatewayStatus status(config.mode, controller, link, hub, media);
+    status.setVolume(config.volume);
     BrowserChannel browsers(&status, &media, &hub);
     // Room for every connection allowed, plus the panel, the media files and Qt's own.
     const long openFiles = ProcessLimits::raiseOpenFiles();
@@ -94,6 +97,7 @@ int main(int argc, char *argv[])
     QObject::connect(&controller, &PanelController::playbackStarted, &browsers, &BrowserChannel::playbackStarted);
     QObject::connect(&controller, &PanelController::playbackStopped, &browsers, &BrowserChannel::playbackStopped);
     QObject::connect(&hub, &WebSocketHub::endedReceived, &controller, &PanelController::ended);
+    QObject::connect(&controller, &PanelController::openChanged, &browsers, &BrowserChannel::openChanged);
 
     // The panel's and the media folder's own news.
     QObject::connect(&link, &PanelLink::ready, &controller, &PanelController::panelReady);
@@ -115,6 +119,14 @@ int main(int argc, char *argv[])
     QObject::connect(&reloader, &ConfigReloader::serialPortChanged, &link, &PanelLink::reconfigure);
     QObject::connect(&reloader, &ConfigReloader::pingIntervalChanged, &link, &PanelLink::setPingInterval);
     QObject::connect(&reloader, &ConfigReloader::pressPolicyChanged, &controller, &PanelController::setPolicy);
+    QObject::connect(&reloader, &ConfigReloader::openingHoursChanged, &controller,
+                     [&controller](const QString &hours, const QString &closedDates) {
+                         controller.setOpeningHours(OpeningHours(hours, closedDates));
+                     });
+    QObject::connect(&reloader, &ConfigReloader::volumeChanged, &browsers, [&status, &browsers](int level) {
+        status.setVolume(level);
+        browsers.volumeChanged(level);
+    });
     QObject::connect(&signalWatcher, &UnixSignalWatcher::statusRequested, &app,
                      [&status] { qCInfo(lcApp).noquote() << "state:" << status.summary(); });
 

@@ -31,6 +31,22 @@ const gateway = {
 };
 
 const idleRange = document.getElementById('idle-range');
+const body = document.body;
+
+// Outside the opening hours the page goes dark and quiet at once; at opening
+// it is idle again. A gateway that does not say is open.
+function applyOpen(open) {
+    const closed = open === false;
+    if (String(closed) === body.dataset.closed) return;
+    body.dataset.closed = String(closed);
+    if (closed) {
+        player.toIdle(); // silence now, not after the stop's short delay
+        slideshow.halt();
+        slideshow.show('');
+    } else {
+        slideshow.restart();
+    }
+}
 
 // `state` and `media` both carry the whole media list.
 function applyMedia(message) {
@@ -55,6 +71,17 @@ function handleMessage(message) {
         else showNoPanel();
         // A sound that started before this page joined plays from where it is now.
         player.syncTo(message.current, gateway.items, message.elapsed_ms ?? 0);
+        player.setVolume(message.volume ?? 100);
+        applyOpen(message.open);
+        break;
+    case 'closed':
+        applyOpen(false);
+        break;
+    case 'open':
+        applyOpen(true);
+        break;
+    case 'volume':
+        player.setVolume(message.level);
         break;
     case 'media':
         applyMedia(message);

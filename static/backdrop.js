@@ -55,7 +55,7 @@ export const slideshow = {
 
     // Runs while the page is idle; called again whenever more pictures are ready.
     kick() {
-        if (document.body.dataset.view !== 'idle' || this.timer) return;
+        if (document.body.dataset.view !== 'idle' || document.body.dataset.closed === 'true' || this.timer) return;
         this.step();
         this.timer = setInterval(() => this.step(), SLIDESHOW_MS);
     },

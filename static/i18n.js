@@ -23,6 +23,7 @@ const TEXTS = {
         panelNone: 'No panel',
         mediaIncomplete: 'Media incomplete',
         preparing: 'Preparing media {n} / {t}',
+        closedTitle: 'Closed',
     },
     de: {
         idleTitle: 'Drücken Sie eine Taste',
@@ -45,6 +46,7 @@ const TEXTS = {
         panelNone: 'Kein Pult',
         mediaIncomplete: 'Medien unvollständig',
         preparing: 'Medien werden geladen {n} / {t}',
+        closedTitle: 'Geschlossen',
     },
 };
 

@@ -217,6 +217,15 @@ export const player = {
         this.idleTimer = setTimeout(() => { if (this.session === session) this.toIdle(); }, STOP_TO_IDLE_MS);
     },
 
+    // The gateway's volume, 0 to 100, for sound and video alike.
+    setVolume(level) {
+        if (typeof level !== 'number' || !Number.isFinite(level)) return;
+        const volume = Math.min(100, Math.max(0, level)) / 100;
+        ui.audio.volume = volume;
+        ui.video.volume = volume;
+        body.dataset.volume = String(Math.round(volume * 100));
+    },
+
     toIdle() {
         this.halt();
         this.session = null;

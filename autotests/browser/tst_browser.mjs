@@ -469,6 +469,64 @@ test('dashboard in headless Chromium', async (t) => {
         await waitForBody('view', 'idle', 10_000);
     });
 
+    await step(t, 'closed by a reload: the page goes dark and silent, takes the volume, and is idle again at opening', async () => {
+        // A closed date round today (the gateway's zone is this machine's), and a lower volume.
+        const day = (offset) => {
+            const d = new Date();
+            d.setDate(d.getDate() + offset);
+            return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+        };
+        const config = path.join(tmpDir, 'empty.conf');
+        const from = panel.lines.length;
+        const endedBefore = endedIds().length;
+        panel.write('PRESS 003');
+        const ledSet3 = await panel.waitLine('LEDSET 003', from);
+        await waitPlaying(3);
+        // Held, so that it cannot end (and send `ended`) before closing time.
+        await page.evaluate(() => document.getElementById('audio').pause());
+        assert.equal(await page.evaluate(() => document.getElementById('audio').volume), 1);
+
+        fs.writeFileSync(config, `closed_dates = ${day(-1)}..${day(1)}\nvolume = 40\n`);
+        gateway.kill('SIGHUP');
+        await waitForBody('closed', 'true');
+        await panel.waitLine('LEDCLR', ledSet3 + 1);
+        await waitForBody('view', 'idle');
+        const closed = await page.evaluate(() => ({
+            src: document.getElementById('audio').getAttribute('src'),
+            current: document.body.dataset.current ?? null,
+            playing: window.playingMedia(),
+            volume: document.getElementById('audio').volume,
+            backdrop: getComputedStyle(document.querySelector('.backdrop')).visibility,
+        }));
+        assert.deepEqual(closed, { src: null, current: null, playing: [], volume: 0.4, backdrop: 'hidden' });
+        await page.waitForFunction(() => document.querySelector('.idle-title').checkVisibility({ visibilityProperty: true }) === false);
+        assert.match(await page.textContent('#closed'), /Closed/);
+        await page.screenshot({ path: path.join(artifactsDir, 'browser-closed.png'), animations: 'disabled' });
+
+        // A press while closed changes nothing, here or on the panel.
+        const pressedAt = panel.lines.length;
+        panel.write('PRESS 006');
+        await waitFor('the closed press to be counted', async () =>
+            (await (await fetch(`http://127.0.0.1:${port}/status`)).json()).closed_presses === 1, 5000);
+        assert.deepEqual(panel.lines.slice(pressedAt), []);
+        assert.equal(await body('current'), null);
+
+        // A page opened while closed starts dark.
+        const late = await context.newPage();
+        await late.goto(`http://127.0.0.1:${port}/`);
+        await late.waitForFunction(() => document.body.dataset.closed === 'true', null, { timeout: 10_000 });
+        assert.equal(await late.evaluate(() => document.getElementById('audio').volume), 0.4);
+        await late.close();
+
+        fs.writeFileSync(config, '');
+        gateway.kill('SIGHUP');
+        await waitForBody('closed', 'false');
+        await page.waitForFunction(() => document.querySelector('.idle-title').checkVisibility({ visibilityProperty: true }));
+        assert.equal(await page.evaluate(() => document.getElementById('audio').volume), 1);
+        assert.equal(endedIds().length, endedBefore, 'a sound stopped by closing is not reported ended');
+        assert.deepEqual(pageErrors, [], 'no uncaught script errors');
+    });
+
     await step(t, 'gateway restart: the page shows the outage, reconnects by itself, and plays again', async () => {
         const navigations = [];
         page.on('framenavigated', (frame) => { if (frame === page.mainFrame()) navigations.push(frame.url()); });

@@ -57,6 +57,8 @@ private Q_SLOTS:
     void parse();
     void state_data();
     void state();
+    void stateOpenAndVolume_data();
+    void stateOpenAndVolume();
     void media();
     void play_data();
     void play();
@@ -171,7 +173,32 @@ void tst_BrowserProtocol::state()
     QCOMPARE(items.size(), count);
     QCOMPARE(items.first().toObject(), item(firstId));
     QCOMPARE(items.last().toObject(), item(firstId + count - 1));
-    QCOMPARE(state.size(), 11);
+    QCOMPARE(state.value(QLatin1String("open")), QJsonValue(true));
+    QCOMPARE(state.value(QLatin1String("volume")), QJsonValue(100));
+    QCOMPARE(state.size(), 13);
+}
+
+void tst_BrowserProtocol::stateOpenAndVolume_data()
+{
+    QTest::addColumn<bool>("open");
+    QTest::addColumn<int>("volume");
+    QTest::newRow("open, full") << true << 100;
+    QTest::newRow("closed, full") << false << 100;
+    QTest::newRow("open, silent") << true << 0;
+    QTest::newRow("closed, 35") << false << 35;
+}
+
+// A browser that joins while closed learns it from `state`, and the volume too.
+void tst_BrowserProtocol::stateOpenAndVolume()
+{
+    QFETCH(bool, open);
+    QFETCH(int, volume);
+    GatewaySnapshot s = snapshotOf(0, 10, std::nullopt);
+    s.open = open;
+    s.volume = volume;
+    const QJsonObject state = received(BrowserProtocol::state(s));
+    QCOMPARE(state.value(QLatin1String("open")), QJsonValue(open));
+    QCOMPARE(state.value(QLatin1String("volume")), QJsonValue(volume));
 }
 
 void tst_BrowserProtocol::media()
@@ -227,6 +254,11 @@ void tst_BrowserProtocol::simpleMessages_data()
                                   << QByteArray(R"({"connected":true,"responding":false,"type":"panel"})");
     QTest::newRow("panel lost") << BrowserProtocol::panel(false, false)
                                 << QByteArray(R"({"connected":false,"responding":false,"type":"panel"})");
+    QTest::newRow("closed") << BrowserProtocol::openingChanged(false) << QByteArray(R"({"type":"closed"})");
+    QTest::newRow("open") << BrowserProtocol::openingChanged(true) << QByteArray(R"({"type":"open"})");
+    QTest::newRow("volume 0") << BrowserProtocol::volume(0) << QByteArray(R"({"level":0,"type":"volume"})");
+    QTest::newRow("volume 35") << BrowserProtocol::volume(35) << QByteArray(R"({"level":35,"type":"volume"})");
+    QTest::newRow("volume 100") << BrowserProtocol::volume(100) << QByteArray(R"({"level":100,"type":"volume"})");
 }
 
 void tst_BrowserProtocol::simpleMessages()
@@ -292,6 +324,10 @@ void tst_BrowserProtocol::stateAndStatusAgree()
     // Both from one snapshot: the same instant, to the millisecond.
     QCOMPARE(state.value(QLatin1String("elapsed_ms")).isNull(), current.isNull());
     QCOMPARE(report.value(QLatin1String("current_elapsed_ms")).isNull(), current.isNull());
+    QCOMPARE(state.value(QLatin1String("open")), report.value(QLatin1String("open")));
+    QCOMPARE(state.value(QLatin1String("open")), QJsonValue(true));
+    QVERIFY(report.value(QLatin1String("next_change")).isNull()); // always open
+    QCOMPARE(state.value(QLatin1String("volume")), report.value(QLatin1String("volume")));
 }
 
 QTEST_GUILESS_MAIN(tst_BrowserProtocol)

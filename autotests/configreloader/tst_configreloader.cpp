@@ -21,6 +21,8 @@ private Q_SLOTS:
     void restartOnlyIsNamedOnce();
     void playbackRulesApplyLive_data();
     void playbackRulesApplyLive();
+    void scheduleAndVolumeApplyLive_data();
+    void scheduleAndVolumeApplyLive();
 
 private:
     static bool writeFile(const QString &path, const QByteArray &content);
@@ -202,6 +204,58 @@ void tst_ConfigReloader::playbackRulesApplyLive()
     reloader.reload();
     QCOMPARE(pingChanged.size(), pingMs < 0 ? 0 : 1);
     QCOMPARE(policyChanged.size(), policy ? 1 : 0);
+}
+
+void tst_ConfigReloader::scheduleAndVolumeApplyLive_data()
+{
+    QTest::addColumn<QByteArray>("after");
+    QTest::addColumn<QStringList>("hours"); // opening_hours and closed_dates handed on; empty: nothing
+    QTest::addColumn<int>("volume");        // handed on; -1: nothing
+
+    const QByteArray before = "opening_hours = Mon-Fri 09:00-18:00\nvolume = 80\n";
+    QTest::newRow("unchanged") << before << QStringList() << -1;
+    QTest::newRow("hours") << QByteArray("opening_hours = Mon-Sat 09:00-18:00\nvolume = 80\n")
+                           << QStringList { "Mon-Sat 09:00-18:00", "" } << -1;
+    QTest::newRow("closed dates") << before + "closed_dates = 2026-12-24, 2026-12-25\n"
+                                  << QStringList { "Mon-Fri 09:00-18:00", "2026-12-24, 2026-12-25" } << -1;
+    QTest::newRow("hours removed: always open") << QByteArray("volume = 80\n") << QStringList { "", "" } << -1;
+    QTest::newRow("volume") << QByteArray("opening_hours = Mon-Fri 09:00-18:00\nvolume = 30\n") << QStringList() << 30;
+    QTest::newRow("volume removed: 100") << QByteArray("opening_hours = Mon-Fri 09:00-18:00\n") << QStringList() << 100;
+    QTest::newRow("bad hours: nothing") << QByteArray("opening_hours = Mon-Fri 9-18\nvolume = 30\n") << QStringList()
+                                        << -1;
+    QTest::newRow("bad volume: nothing") << QByteArray("opening_hours = Sun 10:00-11:00\nvolume = 101\n")
+                                         << QStringList() << -1;
+}
+
+// Opening hours and volume apply at once, like the press policy.
+void tst_ConfigReloader::scheduleAndVolumeApplyLive()
+{
+    QFETCH(QByteArray, after);
+    QFETCH(QStringList, hours);
+    QFETCH(int, volume);
+
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString file = dir.filePath(QStringLiteral("panel.conf"));
+    QVERIFY(writeFile(file, "opening_hours = Mon-Fri 09:00-18:00\nvolume = 80\n"));
+    const QStringList arguments = { QStringLiteral("selection-panel"), QStringLiteral("--config"), file };
+    const GatewayConfig::Defaults defaults { QStringLiteral("media"), dir.filePath(QStringLiteral("absent.conf")) };
+    ConfigReloader reloader(arguments, defaults, GatewayConfig::parse(arguments, defaults).config);
+    QSignalSpy hoursChanged(&reloader, &ConfigReloader::openingHoursChanged);
+    QSignalSpy volumeChanged(&reloader, &ConfigReloader::volumeChanged);
+    const MessageCounter restartLines(QStringLiteral("restart"));
+
+    QVERIFY(writeFile(file, after));
+    for (int round = 0; round < 2; ++round) { // a second reload of the same file hands nothing on again
+        reloader.reload();
+        QCOMPARE(hoursChanged.size(), hours.isEmpty() ? 0 : 1);
+        if (!hours.isEmpty())
+            QCOMPARE((QStringList { hoursChanged.first().at(0).toString(), hoursChanged.first().at(1).toString() }), hours);
+        QCOMPARE(volumeChanged.size(), volume < 0 ? 0 : 1);
+        if (volume >= 0)
+            QCOMPARE(volumeChanged.first().first().toInt(), volume);
+        QCOMPARE(restartLines.count(), 0);
+    }
 }
 
 QTEST_GUILESS_MAIN(tst_ConfigReloader)

@@ -3,6 +3,7 @@
 #include "rawhttpclient.h"
 #include "wsclient.h"
 
+#include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
@@ -111,6 +112,7 @@ private Q_SLOTS:
     void reloadSwitchesSerialPort();
     void reloadKeepsRunningOnBadConfig_data();
     void reloadKeepsRunningOnBadConfig();
+    void openingHoursAndVolumeLive();
 
 private:
     enum class Panel {
@@ -1445,6 +1447,71 @@ void TestGateway::reloadKeepsRunningOnBadConfig()
     QCOMPARE(after.value("current_button"_L1).toInt(-1), 3);
     QCOMPARE(m_gateway->countLog(u"panel.serial:"_s, from), 0);
     QVERIFY(m_gateway->isRunning());
+    QVERIFY(stopsCleanly());
+}
+
+// Closed by a reload (a closed date round today, in whatever zone this
+// machine is), and open again by the next: the panel, browsers joining and
+// /status all follow at once; the volume goes along.
+void TestGateway::openingHoursAndVolumeLive()
+{
+    QVERIFY2(launch({}, Panel::Config), qPrintable(m_launchError));
+    auto browser = connectBrowser();
+    QVERIFY(browser);
+    const QByteArray port = "serial_port = " + m_pty->slavePath().toUtf8() + '\n';
+    const QDate today = QDate::currentDate();
+    const QByteArray closedToday = "closed_dates = " + today.addDays(-1).toString(Qt::ISODate).toUtf8() + ".."
+            + today.addDays(1).toString(Qt::ISODate).toUtf8() + '\n';
+    QVERIFY(status().value("open"_L1).toBool(false));
+    QVERIFY(status().value("next_change"_L1).isNull());
+    QCOMPARE(status().value("volume"_L1).toInt(), 100);
+    QVERIFY(http().get("/test/play/3").body.startsWith("OK: play 3"));
+    QVERIFY(expectLine("LEDSET 003"));
+    QCOMPARE(browser->take(), message(u"stop"_s));
+    QCOMPARE(browser->take().value("type"_L1).toString(), u"play"_s);
+
+    QVERIFY(writeFile(panelConfigFile(), port + closedToday + "volume = 40\n"));
+    QVERIFY(signalAndWaitForLog(SIGHUP, u"panel.config: configuration reloaded"_s) >= 0);
+    QVERIFY(expectLine("LEDCLR"));
+    QCOMPARE(browser->take(), message(u"stop"_s));
+    QCOMPARE(browser->take(), message(u"closed"_s));
+    QCOMPARE(browser->take(), message(u"volume"_s, { { u"level"_s, 40 } }));
+    QJsonObject report = status();
+    QCOMPARE(report.value("open"_L1).toBool(true), false);
+    QVERIFY(report.value("current_button"_L1).isNull());
+    const QDateTime next = QDateTime::fromString(report.value("next_change"_L1).toString(), Qt::ISODate);
+    QVERIFY2(next.isValid() && next.date() == today.addDays(2), qPrintable(report.value("next_change"_L1).toString()));
+    QCOMPARE(report.value("volume"_L1).toInt(), 40);
+
+    // Presses change nothing while closed, and are counted.
+    const RawHttpClient::Response ignored = http().get("/test/play/3");
+    QCOMPARE(ignored.status, 200);
+    QVERIFY2(ignored.body.startsWith("OK: ignored 3 (closed)"), ignored.body.constData());
+    QVERIFY(m_pty->write("PRESS 004\n"));
+    QTRY_COMPARE(status().value("closed_presses"_L1).toInt(), 2);
+    QCOMPARE(status().value("ignored_presses"_L1).toInt(), 2);
+    QVERIFY(browser->roundTrip());
+    QVERIFY(browser->pending().isEmpty());
+    auto late = std::make_unique<WsClient>();
+    QVERIFY(late->open(m_gateway->port()));
+    const QJsonObject state = late->take();
+    QCOMPARE(state.value("type"_L1).toString(), u"state"_s);
+    QCOMPARE(state.value("open"_L1).toBool(true), false);
+    QCOMPARE(state.value("volume"_L1).toInt(), 40);
+
+    // The same file again hands nothing on; without the date it opens again.
+    QVERIFY(signalAndWaitForLog(SIGHUP, u"panel.config: configuration reloaded"_s) >= 0);
+    QVERIFY(browser->roundTrip());
+    QVERIFY(browser->pending().isEmpty());
+    QVERIFY(writeFile(panelConfigFile(), port + "volume = 40\n"));
+    QVERIFY(signalAndWaitForLog(SIGHUP, u"panel.config: configuration reloaded"_s) >= 0);
+    QCOMPARE(browser->take(), message(u"open"_s));
+    QCOMPARE(late->take(), message(u"open"_s));
+    report = status();
+    QCOMPARE(report.value("open"_L1).toBool(false), true);
+    QVERIFY(report.value("next_change"_L1).isNull());
+    QVERIFY(http().get("/test/play/5").body.startsWith("OK: play 5"));
+    QVERIFY(expectLine("LEDSET 005"));
     QVERIFY(stopsCleanly());
 }
 

@@ -25,6 +25,8 @@ private Q_SLOTS:
     void httpLimits();
     void playbackOptions_data();
     void playbackOptions();
+    void scheduleAndVolume_data();
+    void scheduleAndVolume();
     void unreadableConfig();
     void packagedConfig();
     void helpAndVersion_data();
@@ -278,6 +280,24 @@ void tst_GatewayConfig::invalid_data()
     row("press-cooldown-ms 600001", { "--press-cooldown-ms", "600001" }, { "--press-cooldown-ms" });
     row("stuck-presses -1", { "--stuck-presses", "-1" }, { "--stuck-presses" });
     row("stuck-presses 1001", { "--stuck-presses", "1001" }, { "--stuck-presses" });
+    row("opening-hours, unknown day", { "--opening-hours", "Mon-Fry 09:00-18:00" }, { "--opening-hours", "'Fry'" });
+    row("opening-hours, no times", { "--opening-hours", "Mon-Fri" }, { "--opening-hours", "no times" });
+    row("opening-hours, backwards", { "--opening-hours", "Mon 18:00-09:00" }, { "--opening-hours", "'18:00-09:00'" });
+    row("opening-hours, 25:00", { "--opening-hours", "Mon 09:00-25:00" }, { "--opening-hours", "'09:00-25:00'" });
+    row("closed-dates, German", { "--closed-dates", "24.12.2026" }, { "--closed-dates", "'24.12.2026'" });
+    row("closed-dates, 30 February", { "--closed-dates", "2026-12-24, 2026-02-30" }, { "--closed-dates", "'2026-02-30'" });
+    row("volume 101", { "--volume", "101" }, { "--volume", "101" });
+    row("volume -1", { "--volume", "-1" }, { "--volume" });
+    row("volume loud", { "--volume", "loud" }, { "--volume", "loud" });
+    row("volume 50%", { "--volume", "50%" }, { "--volume" });
+    QTest::newRow("file, bad opening_hours after ';'")
+            << QStringList{ "--config", "@config" } << QByteArray("opening_hours = Mon-Fri 09:00-18:00; Sa 10-17\n")
+            << none << QStringList{ "--opening-hours", "'10-17'", "given.conf" };
+    QTest::newRow("file, bad closed_dates") << QStringList{ "--config", "@config" }
+                                            << QByteArray("closed_dates = 2026-12-24, christmas\n") << none
+                                            << QStringList{ "--closed-dates", "'christmas'", "given.conf" };
+    QTest::newRow("file, bad volume") << QStringList{ "--config", "@config" } << QByteArray("volume = 200\n") << none
+                                      << QStringList{ "--volume", "200", "given.conf" };
     QTest::newRow("file, bad press_policy") << QStringList{ "--config", "@config" } << QByteArray("press_policy=maybe\n")
                                             << none << QStringList{ "--press-policy", "maybe" };
     QTest::newRow("file, bad ping_interval_s") << QStringList{ "--config", "@config" }
@@ -407,7 +427,8 @@ void tst_GatewayConfig::helpAndVersion()
     if (outcome == GatewayConfig::Outcome::ShowHelp) {
         for (const char *option : { "--config", "--serial-port", "--baud", "--http-host", "--http-port", "--media-dir",
                                     "--mode", "--media-count", "--first-id", "--ping-interval-s", "--end-grace-ms",
-                                    "--max-play-s", "--press-policy", "--press-cooldown-ms", "--stuck-presses" })
+                                    "--max-play-s", "--press-policy", "--press-cooldown-ms", "--stuck-presses",
+                                    "--opening-hours", "--closed-dates", "--volume" })
             QVERIFY2(result.message.contains(QLatin1String(option)), option);
     }
 }
@@ -493,6 +514,59 @@ void tst_GatewayConfig::playbackOptions()
     QCOMPARE(policy.maxPlayMs, maxPlayMs);
 }
 
+void tst_GatewayConfig::scheduleAndVolume_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QByteArray>("file");
+    QTest::addColumn<QString>("hours");
+    QTest::addColumn<QString>("dates");
+    QTest::addColumn<int>("volume");
+
+    const QString week = QStringLiteral("Mon-Fri 09:00-18:00; Sat,Sun 10:00-17:00");
+    const QString dates = QStringLiteral("2026-12-24, 2026-12-25");
+    QTest::newRow("defaults") << QStringList() << QByteArray() << "" << "" << 100;
+    QTest::newRow("options") << QStringList{ "--opening-hours", week, "--closed-dates", dates, "--volume", "35" }
+                             << QByteArray() << week << dates << 35;
+    QTest::newRow("volume 0") << QStringList{ "--volume", "0" } << QByteArray() << "" << "" << 0;
+    // QSettings would take "; Sat,Sun …" for a comment and "a, b" for a list.
+    QTest::newRow("file, as written")
+            << QStringList{ "--config", "@config" }
+            << QByteArray("opening_hours = Mon-Fri 09:00-18:00; Sat,Sun 10:00-17:00\nclosed_dates = 2026-12-24, "
+                          "2026-12-25\nvolume = 80\n")
+            << week << dates << 80;
+    QTest::newRow("file, quoted") << QStringList{ "--config", "@config" }
+                                  << QByteArray("opening_hours = \"Mon-Fri 09:00-18:00; Sat,Sun 10:00-17:00\"\n"
+                                                "closed_dates=\"2026-12-24, 2026-12-25\"\r\n")
+                                  << week << dates << 100;
+    QTest::newRow("file, dashed key, section") << QStringList{ "--config", "@config" }
+                                               << QByteArray("[General]\nopening-hours = Sat 10:00-12:00\n")
+                                               << "Sat 10:00-12:00" << "" << 100;
+    QTest::newRow("file, after a byte-order mark")
+            << QStringList{ "--config", "@config" }
+            << QByteArray("\xef\xbb\xbfopening_hours = Sat 10:00-12:00; Sun 10:00-11:00\n")
+            << "Sat 10:00-12:00; Sun 10:00-11:00" << "" << 100;
+    QTest::newRow("file, empty: always open") << QStringList{ "--config", "@config" }
+                                              << QByteArray("opening_hours =\nclosed_dates =\n") << "" << "" << 100;
+    QTest::newRow("command line over file")
+            << QStringList{ "--config", "@config", "--opening-hours", "Sun 10:00-11:00", "--volume", "10" }
+            << QByteArray("opening_hours = Mon 09:00-10:00\nvolume = 90\n") << "Sun 10:00-11:00" << "" << 10;
+}
+
+void tst_GatewayConfig::scheduleAndVolume()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QByteArray, file);
+    QFETCH(QString, hours);
+    QFETCH(QString, dates);
+    QFETCH(int, volume);
+
+    const GatewayConfig::Result result = GatewayConfig::parse(prepare(arguments, file, {}), defaults());
+    QVERIFY2(result.outcome == GatewayConfig::Outcome::Run, qPrintable(result.message));
+    QCOMPARE(result.config.openingHours, hours);
+    QCOMPARE(result.config.closedDates, dates);
+    QCOMPARE(result.config.volume, volume);
+}
+
 // The real program: exit status 2 and one line on stderr naming the option.
 void tst_GatewayConfig::programRejects_data()
 {
@@ -511,6 +585,11 @@ void tst_GatewayConfig::programRejects_data()
     QTest::newRow("config missing") << QStringList{ "--config", "no-such-dir/panel.conf" } << none << "--config";
     QTest::newRow("config, unknown key") << QStringList{ "--config", "@config" } << QByteArray("colour=blue\n")
                                          << "colour";
+    QTest::newRow("opening-hours, unknown day") << QStringList{ "--opening-hours", "Mon-Fry 09:00-18:00" } << none
+                                                << "--opening-hours";
+    QTest::newRow("volume 101") << QStringList{ "--volume", "101" } << none << "--volume";
+    QTest::newRow("config, bad closed_dates") << QStringList{ "--config", "@config" }
+                                              << QByteArray("closed_dates = 2026-13-01\n") << "--closed-dates";
     QTest::newRow("config, line without =") << QStringList{ "--config", "@config" }
                                             << QByteArray("baud=9600\nhttp_port 9000\n") << "line 2";
 }

@@ -1,3 +1,4 @@
+#include "core/openinghours.h"
 #include "core/panelcontroller.h"
 #include "media/medialibrary.h"
 
@@ -103,6 +104,11 @@ private Q_SLOTS:
     void policyReload();
     void countsOutcomesAndEndings_data();
     void countsOutcomesAndEndings();
+    void openingHours_data();
+    void openingHours();
+    void wallClockJumps_data();
+    void wallClockJumps();
+    void openingHoursReload();
 };
 
 namespace {
@@ -441,8 +447,150 @@ void tst_PanelController::policyReload()
     QCOMPARE(rig.controller->ignoredPresses(), quint64(1));
 }
 
-QTEST_GUILESS_MAIN(tst_PanelController)
-#include "tst_panelcontroller.moc"
+namespace {
+qint64 wallAt(const QString &iso)
+{
+    return QDateTime::fromString(iso, Qt::ISODate).toMSecsSinceEpoch();
+}
+
+OpeningHours berlin(const QString &hours, const QString &dates = {})
+{
+    return OpeningHours(hours, dates, QTimeZone("Europe/Berlin"));
+}
+
+// Opening hours on a rig whose wall clock reads `start`; "open" and "closed"
+// join its log, which starts empty.
+void openAt(Rig &rig, const QString &start, const OpeningHours &hours)
+{
+    rig.clock.setWallMs(wallAt(start));
+    QObject::connect(rig.controller.get(), &PanelController::openChanged, rig.controller.get(),
+                     [&rig](bool open) { rig.log.append(open ? QStringLiteral("open") : QStringLiteral("closed")); });
+    rig.controller->setOpeningHours(hours);
+    rig.log.clear();
+}
+} // namespace
+
+// Presses across opening and closing times, with the wall clock in virtual
+// time: a minute passes in no time at all.
+void tst_PanelController::openingHours_data()
+{
+    QTest::addColumn<QString>("hours");
+    QTest::addColumn<QString>("dates");
+    QTest::addColumn<QString>("start");
+    QTest::addColumn<QStringList>("actions");
+    QTest::addColumn<QStringList>("log");
+    QTest::addColumn<int>("closedPresses");
+
+    const QString weekdays = QStringLiteral("Mon-Fri 09:00-18:00");
+    QTest::newRow("08:59 ignored, 09:00 plays")
+            << weekdays << "" << "2026-03-30T08:59:00+02:00" << QStringList { "press 3", "wait 60000", "press 3" }
+            << QStringList { "open", "ledset 3", "play 3" } << 1;
+    QTest::newRow("08:59:59.999 is still closed")
+            << weekdays << "" << "2026-03-30T08:59:00+02:00" << QStringList { "wait 59999", "press 3" }
+            << QStringList {} << 1;
+    QTest::newRow("closing stops what plays and clears the LEDs once")
+            << weekdays << "" << "2026-03-30T17:59:00+02:00"
+            << QStringList { "press 3", "wait 60000", "wait 3600000", "press 4", "ended 3" }
+            << QStringList { "ledset 3", "play 3", "ledclr", "stop", "closed" } << 1;
+    QTest::newRow("closing while idle") << weekdays << "" << "2026-03-30T17:59:00+02:00"
+                                        << QStringList { "wait 60000" } << QStringList { "ledclr", "closed" } << 0;
+    QTest::newRow("a panel back while closed gets its LEDs cleared")
+            << weekdays << "" << "2026-03-30T20:00:00+02:00" << QStringList { "ready" } << QStringList { "ledclr" } << 0;
+    QTest::newRow("closed date") << weekdays << "2026-12-24" << "2026-12-24T12:00:00+01:00"
+                                 << QStringList { "press 1", "press 2" } << QStringList {} << 2;
+    QTest::newRow("the day after a closed date")
+            << weekdays << "2026-12-24" << "2026-12-25T08:59:00+01:00" << QStringList { "wait 60000", "press 1" }
+            << QStringList { "open", "ledset 1", "play 1" } << 0;
+    QTest::newRow("out of range while closed is rejected, not counted closed")
+            << weekdays << "" << "2026-03-30T20:00:00+02:00" << QStringList { "press 99" } << QStringList {} << 0;
+    // 2026-03-29 in Berlin: a minute after 01:59 CET it is 03:00 CEST.
+    QTest::newRow("spring DST: a start in the skipped hour opens at the jump")
+            << "Sun 02:30-05:00" << "" << "2026-03-29T01:59:00+01:00" << QStringList { "press 1", "wait 60000", "press 2" }
+            << QStringList { "open", "ledset 2", "play 2" } << 1;
+    // 2026-10-25 in Berlin: 02:00-03:00 comes twice; the first 02:30 closes.
+    QTest::newRow("autumn DST: closed through the repeated hour")
+            << "Sun 01:00-02:30" << "" << "2026-10-25T02:29:00+02:00"
+            << QStringList { "press 1", "wait 60000", "wait 3600000", "press 2" }
+            << QStringList { "ledset 1", "play 1", "ledclr", "stop", "closed" } << 1;
+}
+
+void tst_PanelController::openingHours()
+{
+    QFETCH(QString, hours);
+    QFETCH(QString, dates);
+    QFETCH(QString, start);
+    QFETCH(QStringList, actions);
+    QFETCH(QStringList, log);
+    QFETCH(int, closedPresses);
+
+    Rig rig(0, 10);
+    openAt(rig, start, berlin(hours, dates));
+    rig.run(actions);
+    QCOMPARE(rig.log, log);
+    QCOMPARE(rig.controller->closedPresses(), quint64(closedPresses));
+    QVERIFY(rig.controller->ignoredPresses() >= rig.controller->closedPresses());
+    QCOMPARE(rig.controller->isOpen(),
+             berlin(hours, dates).isOpen(QDateTime::fromMSecsSinceEpoch(rig.clock.wallMs(), QTimeZone::utc())));
+}
+
+// The wall clock jumps (NTP after a boot without a real-time clock): the
+// state follows within a minute, and at once for a press.
+void tst_PanelController::wallClockJumps_data()
+{
+    QTest::addColumn<QString>("jumpTo");
+    QTest::addColumn<QStringList>("actions");
+    QTest::addColumn<QStringList>("log");
+
+    QTest::newRow("to the evening, then a minute")
+            << "2026-03-30T20:00:00+02:00" << QStringList { "wait 60000" } << QStringList { "ledclr", "closed" };
+    QTest::newRow("to the evening, then a press")
+            << "2026-03-30T20:00:00+02:00" << QStringList { "press 2", "wait 60000" } << QStringList { "ledclr", "closed" };
+    QTest::newRow("back to a Sunday night") << "2026-03-29T23:00:00+02:00" << QStringList { "wait 60000" }
+                                            << QStringList { "ledclr", "closed" };
+}
+
+void tst_PanelController::wallClockJumps()
+{
+    QFETCH(QString, jumpTo);
+    QFETCH(QStringList, actions);
+    QFETCH(QStringList, log);
+
+    Rig rig(0, 10);
+    openAt(rig, QStringLiteral("2026-03-30T12:00:00+02:00"), berlin(QStringLiteral("Mon-Fri 09:00-18:00")));
+    QVERIFY(rig.controller->isOpen());
+    rig.clock.setWallMs(wallAt(jumpTo));
+    rig.run(actions);
+    QCOMPARE(rig.log, log);
+    QVERIFY(!rig.controller->isOpen());
+    // And back: open again within a minute.
+    rig.log.clear();
+    rig.clock.setWallMs(wallAt(QStringLiteral("2026-03-31T10:00:00+02:00")));
+    rig.run({ "wait 60000" });
+    QCOMPARE(rig.log, QStringList { "open" });
+}
+
+void tst_PanelController::openingHoursReload()
+{
+    Rig rig(0, 10);
+    openAt(rig, QStringLiteral("2026-03-30T12:00:00+02:00"), OpeningHours());
+    QVERIFY(rig.controller->isOpen());
+    QVERIFY(!rig.controller->nextOpeningChange().isValid());
+    rig.run({ "press 3" });
+
+    // A reload that closes now stops what plays at once.
+    rig.controller->setOpeningHours(berlin(QStringLiteral("Mon 13:00-18:00")));
+    QCOMPARE(rig.log, (QStringList { "ledset 3", "play 3", "ledclr", "stop", "closed" }));
+    QCOMPARE(rig.controller->endedBy(PanelController::Ending::Closed), quint64(1));
+    QCOMPARE(rig.controller->endedBy(PanelController::Ending::Stopped), quint64(0));
+    QVERIFY(!rig.controller->isOpen());
+    QCOMPARE(rig.controller->current(), std::nullopt);
+    QCOMPARE(rig.controller->nextOpeningChange().toMSecsSinceEpoch(), wallAt(QStringLiteral("2026-03-30T13:00:00+02:00")));
+
+    rig.log.clear();
+    rig.controller->setOpeningHours(OpeningHours());
+    QCOMPARE(rig.log, QStringList { "open" });
+    QVERIFY(rig.controller->isOpen());
+}
 
 // What /metrics shows: every press by its outcome, every playback by how it ended.
 void tst_PanelController::countsOutcomesAndEndings_data()
@@ -493,3 +641,6 @@ void tst_PanelController::countsOutcomesAndEndings()
     QCOMPARE(c.rejectedPresses(), c.presses(Outcome::Rejected));
     QCOMPARE(c.ignoredPresses(), c.presses(Outcome::Ignored));
 }
+
+QTEST_GUILESS_MAIN(tst_PanelController)
+#include "tst_panelcontroller.moc"

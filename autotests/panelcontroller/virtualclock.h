@@ -13,6 +13,11 @@ public:
     qint64 nowMs() const override { return m_now; }
     std::unique_ptr<Alarm> createAlarm(std::function<void()> callback) override;
 
+    // Wall-clock time moves with advance(); setWallMs() sets it, as NTP or
+    // an operator might, without moving the monotonic time or any alarm.
+    qint64 wallMs() const override { return m_now + m_wallOffset; }
+    void setWallMs(qint64 ms) { m_wallOffset = ms - m_now; }
+
     void advance(qint64 ms);
 
 private:
@@ -21,6 +26,7 @@ private:
 
     qint64 m_now = 1000000; // not 0: a policy must not take 0 for "never"
     QList<VirtualAlarm *> m_alarms;
+    qint64 m_wallOffset = 0;
 };
 
 #endif // VIRTUALCLOCK_H

@@ -3,6 +3,8 @@
 
 #include "core/alarm.h"
 
+#include <QDateTime>
+
 #include <functional>
 #include <memory>
 
@@ -18,6 +20,9 @@ public:
     virtual qint64 nowMs() const = 0;
     // An alarm that calls `callback` on this clock's time.
     virtual std::unique_ptr<Alarm> createAlarm(std::function<void()> callback) = 0;
+    // Wall-clock time, ms since 1970 UTC, for the opening hours; unlike
+    // nowMs() it may jump either way (NTP, an operator).
+    virtual qint64 wallMs() const { return QDateTime::currentMSecsSinceEpoch(); }
 };
 
 #endif // CLOCK_H

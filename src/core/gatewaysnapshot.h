@@ -1,6 +1,7 @@
 #ifndef GATEWAYSNAPSHOT_H
 #define GATEWAYSNAPSHOT_H
 
+#include <QDateTime>
 #include <QJsonArray>
 #include <QString>
 #include <QStringList>
@@ -47,10 +48,13 @@ struct GatewaySnapshot
     // every value listed (zeros too), in a fixed order.
     using Counts = QList<std::pair<QString, quint64>>;
     Counts pressesByOutcome;      // played, stopped, ignored, rejected
-    Counts playbacksEndedByHow;   // completed, timer, preempted, stopped
+    Counts playbacksEndedByHow;   // completed, timer, preempted, stopped, closed
     quint64 panelReconnects = 0;
-    bool open = true;             // within opening hours: always, until they exist
     QString qtVersion;            // of the Qt library in use
+    bool open = true;             // within the opening hours
+    QDateTime nextOpeningChange;  // invalid when always open
+    quint64 closedPresses = 0;    // of ignoredPresses, those while closed
+    int volume = 100;             // 0 to 100, for the browsers
 };
 
 #endif // GATEWAYSNAPSHOT_H

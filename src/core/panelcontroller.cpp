@@ -35,7 +35,8 @@ PanelController::PanelController(const MediaLibrary *media, Clock *clock, const 
           qCInfo(lcController, "%llu more presses ignored in the last %lld s by the press policy (%llu so far)",
                  static_cast<unsigned long long>(heldBack), logSummaryS,
                  static_cast<unsigned long long>(m_ignoredPresses));
-      })
+      }),
+      m_schedule(clock, [this](bool open) { onOpenChanged(open); })
 {
 }
 
@@ -77,6 +78,13 @@ PanelController::Outcome PanelController::press(int id)
                       static_cast<unsigned long long>(m_rejectedPresses));
         }
         return Outcome::Rejected;
+    }
+    if (!m_schedule.refresh()) {
+        ++m_ignoredPresses;
+        ++m_closedPresses;
+        if (m_ignoreLog.allow())
+            qCInfo(lcController).noquote() << "press" << idText(id) << "ignored: closed (opening_hours)";
+        return Outcome::Ignored;
     }
     if (const char *reason = ignoreReason(id)) {
         ++m_ignoredPresses;
@@ -231,4 +239,19 @@ void PanelController::panelReady()
         Q_EMIT ledSetRequested(*m_current);
     else
         Q_EMIT ledClearRequested();
+}
+
+void PanelController::onOpenChanged(bool open)
+{
+    if (!open) {
+        // Closing time: whatever plays stops, and the panel goes dark once.
+        const bool playing = m_current.has_value();
+        if (playing)
+            ++m_endings[Ending::Closed];
+        finish();
+        Q_EMIT ledClearRequested();
+        if (playing)
+            Q_EMIT playbackStopped();
+    }
+    Q_EMIT openChanged(open);
 }

@@ -1,6 +1,7 @@
 #ifndef PANELCONTROLLER_H
 #define PANELCONTROLLER_H
 
+#include "core/openingschedule.h"
 #include "system/presspolicy.h"
 #include "system/logthrottle.h"
 
@@ -42,6 +43,7 @@ public:
         Timer,     // the backup end: no browser reported it in time
         Preempted, // a press replaced it
         Stopped,   // toggle or /test/stop
+        Closed,    // closing time (opening hours)
     };
     Q_ENUM(Ending)
 
@@ -66,6 +68,15 @@ public:
     // From a configuration reload: applies from the next press (the sound
     // that plays keeps the end it was given).
     void setPolicy(const PressPolicy &policy) { m_policy = policy; }
+    // Opening hours (docs/architecture.md, "Opening hours"): while closed,
+    // presses are ignored; closing stops what plays and clears the LEDs once.
+    // Applies at once, at start and on a reload.
+    void setOpeningHours(const OpeningHours &hours) { m_schedule.setHours(hours); }
+    bool isOpen() const { return m_schedule.isOpen(); }
+    // The next opening or closing; invalid when always open.
+    QDateTime nextOpeningChange() const { return m_schedule.nextChange(); }
+    // Presses ignored because it was closed (counted in ignoredPresses() too).
+    quint64 closedPresses() const { return m_closedPresses; }
 
 public Q_SLOTS:
     // A press, from the panel or /test/play.
@@ -86,6 +97,8 @@ Q_SIGNALS:
     void playbackStarted(int id);
     // Nothing plays any more, and browsers should fall silent.
     void playbackStopped();
+    // Opening hours began (true) or ended (false).
+    void openChanged(bool open);
 
 private:
     bool isQuarantined(int id);
@@ -94,6 +107,7 @@ private:
     void play(int id);
     void finish();
     void onEndDue();
+    void onOpenChanged(bool open);
 
     const MediaLibrary *m_media;
     Clock *m_clock;
@@ -112,6 +126,8 @@ private:
     std::map<Ending, quint64> m_endings;
     LogThrottle m_rejectionLog; // a panel may send bad IDs without pause
     LogThrottle m_ignoreLog;
+    quint64 m_closedPresses = 0;
+    OpeningSchedule m_schedule; // last: its callback reaches the members above
 };
 
 #endif // PANELCONTROLLER_H

@@ -35,6 +35,17 @@ void ConfigReloader::reload()
         qCInfo(lcConfig) << "press policy reloaded";
         Q_EMIT pressPolicyChanged(next.pressPolicy);
     }
+    if (next.openingHours != m_running.openingHours || next.closedDates != m_running.closedDates) {
+        m_running.openingHours = next.openingHours;
+        m_running.closedDates = next.closedDates;
+        qCInfo(lcConfig) << "opening hours reloaded";
+        Q_EMIT openingHoursChanged(next.openingHours, next.closedDates);
+    }
+    if (next.volume != m_running.volume) {
+        m_running.volume = next.volume;
+        qCInfo(lcConfig) << "volume now" << next.volume;
+        Q_EMIT volumeChanged(next.volume);
+    }
     if (next.configFile.isEmpty())
         qCInfo(lcConfig) << "configuration reloaded (no config file)";
     else

@@ -31,6 +31,9 @@ Q_SIGNALS:
     void serialPortChanged(const QString &port, qint32 baudRate);
     void pingIntervalChanged(int ms);
     void pressPolicyChanged(const PressPolicy &policy);
+    // Both keys, as texts the configuration has checked (README.md, "Opening hours").
+    void openingHoursChanged(const QString &openingHours, const QString &closedDates);
+    void volumeChanged(int level);
 
 private:
     void nameRestartOnly(const GatewayConfig &next, const QString &source);

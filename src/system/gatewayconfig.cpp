@@ -1,5 +1,8 @@
 #include "system/gatewayconfig.h"
 
+#include "core/openinghours.h"
+#include "system/configlinevalue.h"
+
 #include <QCommandLineParser>
 #include <QFile>
 #include <QFileInfo>
@@ -19,6 +22,7 @@ const QStringList settingNames = {
     QStringLiteral("max-play-s"),  QStringLiteral("press-policy"), QStringLiteral("press-cooldown-ms"),
     QStringLiteral("stuck-presses"),
     QStringLiteral("metrics"),
+    QStringLiteral("opening-hours"), QStringLiteral("closed-dates"), QStringLiteral("volume"),
 };
 
 std::optional<qint64> toInteger(const QString &text, qint64 min, qint64 max)
@@ -150,6 +154,20 @@ QString apply(GatewayConfig &config, const QString &name, const QString &value, 
         if (onOff != QLatin1String("on") && onOff != QLatin1String("off"))
             return invalid("on or off");
         config.metrics = onOff == QLatin1String("on");
+    } else if (name == QLatin1String("opening-hours") || name == QLatin1String("closed-dates")) {
+        // Checked here so that a bad schedule stops the start (exit 2); the
+        // controller parses the same text again.
+        OpeningHours check;
+        const bool hours = name == QLatin1String("opening-hours");
+        const QString error = hours ? check.setHours(value) : check.setClosedDates(value);
+        if (!error.isEmpty())
+            return QStringLiteral("invalid --%1 '%2': %3").arg(name, value, error);
+        (hours ? config.openingHours : config.closedDates) = value.trimmed();
+    } else if (name == QLatin1String("volume")) {
+        const auto level = toInteger(value, 0, 100);
+        if (!level)
+            return invalid("a volume from 0 (silent) to 100 (full)");
+        config.volume = int(*level);
     }
     return {};
 }
@@ -182,6 +200,15 @@ QString checkLines(const QString &configFile)
                 .arg(configFile, QString::number(i + 1), shown, line.size() > 40 ? QStringLiteral("...") : QString());
     }
     return {};
+}
+
+// The schedule keys hold ';' and ',', which QSettings takes apart: they are
+// read as their line writes them.
+QString fileValue(const QSettings &file, const QString &key, const QString &name, const QString &configFile)
+{
+    if (name == QLatin1String("opening-hours") || name == QLatin1String("closed-dates"))
+        return ConfigLineValue::read(configFile, name).value_or(file.value(key).toStringList().join(u", "));
+    return file.value(key).toString();
 }
 
 // A '#' line holding a '=' reaches QSettings as a key that starts with '#'.
@@ -225,6 +252,9 @@ GatewayConfig::Result GatewayConfig::parse(const QStringList &arguments, const D
         { QStringLiteral("press-cooldown-ms"), { QStringLiteral("A press this soon after the last accepted one is ignored (default: 0)."), QStringLiteral("ms") } },
         { QStringLiteral("stuck-presses"), { QStringLiteral("One button pressed more often than this within 2 s is ignored for 60 s; 0: off (default: 10)."), QStringLiteral("n") } },
         { QStringLiteral("metrics"), { QStringLiteral("GET /metrics for Prometheus: on or off (default: on)."), QStringLiteral("on|off") } },
+        { QStringLiteral("opening-hours"), { QStringLiteral("When presses play, in local time, e.g. 'Mon-Fri 09:00-18:00; Sat,Sun 10:00-17:00' (default: always)."), QStringLiteral("hours") } },
+        { QStringLiteral("closed-dates"), { QStringLiteral("Dates closed all day, e.g. '2026-12-24, 2026-12-31..2027-01-01' (default: none)."), QStringLiteral("dates") } },
+        { QStringLiteral("volume"), { QStringLiteral("Browsers' volume, 0 to 100 (default: 100)."), QStringLiteral("n") } },
     };
     for (const QString &name : settingNames) {
         const auto &[description, valueName] = descriptions.at(name);
@@ -279,7 +309,7 @@ GatewayConfig::Result GatewayConfig::parse(const QStringList &arguments, const D
                 result.message = oneLine(QStringLiteral("invalid --config '%1': unknown key '%2'").arg(configFile, key));
                 return result;
             }
-            const QString error = apply(config, name, file.value(key).toString(), explicitCount);
+            const QString error = apply(config, name, fileValue(file, key, name, configFile), explicitCount);
             if (!error.isEmpty()) {
                 result.message = oneLine(error + QStringLiteral(" (in %1)").arg(configFile));
                 return result;

@@ -37,6 +37,9 @@ public:
     int pingIntervalS = 5; // 0: no heartbeat
     PressPolicy pressPolicy;
     bool metrics = true; // GET /metrics answers
+    QString openingHours; // empty: always open (README.md, "Opening hours")
+    QString closedDates;
+    int volume = 100;     // 0 to 100, for the browsers
     QString configFile; // the file that was read, if any
 };
 

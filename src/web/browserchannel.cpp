@@ -38,6 +38,16 @@ void BrowserChannel::panelStateChanged(PanelLink::State state)
     m_hub->broadcast(encode(panel(connected, state == PanelLink::State::Connected)));
 }
 
+void BrowserChannel::openChanged(bool open)
+{
+    m_hub->broadcast(encode(openingChanged(open)));
+}
+
+void BrowserChannel::volumeChanged(int level)
+{
+    m_hub->broadcast(encode(volume(level)));
+}
+
 void BrowserChannel::mediaChanged()
 {
     m_hub->broadcast(encode(media(m_status->snapshot())));

@@ -28,6 +28,8 @@ public Q_SLOTS:
     void playbackStopped();
     void panelStateChanged(PanelLink::State state);
     void mediaChanged();
+    void openChanged(bool open);
+    void volumeChanged(int level);
 
 private:
     const GatewayStatus *m_status;

@@ -36,6 +36,8 @@ QJsonObject state(const GatewaySnapshot &snapshot)
     message.insert(QStringLiteral("serial_connected"), snapshot.panelConnected);
     message.insert(QStringLiteral("serial_enabled"), snapshot.panelEnabled);
     message.insert(QStringLiteral("serial_responding"), snapshot.panelResponding);
+    message.insert(QStringLiteral("open"), snapshot.open);
+    message.insert(QStringLiteral("volume"), snapshot.volume);
     insertMedia(message, snapshot);
     return message;
 }
@@ -71,6 +73,18 @@ QJsonObject panel(bool connected, bool responding)
 QJsonObject pong()
 {
     return typed(QLatin1StringView("pong"));
+}
+
+QJsonObject openingChanged(bool open)
+{
+    return typed(open ? QLatin1StringView("open") : QLatin1StringView("closed"));
+}
+
+QJsonObject volume(int level)
+{
+    QJsonObject message = typed(QLatin1StringView("volume"));
+    message.insert(QStringLiteral("level"), level);
+    return message;
 }
 
 QString encode(const QJsonObject &message)

@@ -19,6 +19,9 @@ QJsonObject stop();
 // `responding` is false while a connected panel does not answer (silent).
 QJsonObject panel(bool connected, bool responding);
 QJsonObject pong();
+// {"type":"open"} when the opening hours begin, {"type":"closed"} when they end.
+QJsonObject openingChanged(bool open);
+QJsonObject volume(int level);
 // The text of one frame: compact JSON.
 QString encode(const QJsonObject &message);
 

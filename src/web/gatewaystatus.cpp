@@ -19,6 +19,12 @@ QJsonValue orNull(std::optional<qint64> value)
     return value ? QJsonValue(*value) : QJsonValue();
 }
 
+// ISO 8601 with the offset in effect then, e.g. 2026-03-30T09:00:00+02:00.
+QJsonValue orNull(const QDateTime &when)
+{
+    return when.isValid() ? QJsonValue(when.toOffsetFromUtc(when.offsetFromUtc()).toString(Qt::ISODate)) : QJsonValue();
+}
+
 QString stateName(PanelLink::State state)
 {
     switch (state) {
@@ -88,6 +94,10 @@ GatewaySnapshot GatewayStatus::snapshot() const
             [this](PanelController::Ending how) { return m_controller.endedBy(how); });
     s.panelReconnects = m_link.reconnects();
     s.qtVersion = QString::fromLatin1(qVersion());
+    s.open = m_controller.isOpen();
+    s.nextOpeningChange = m_controller.nextOpeningChange();
+    s.closedPresses = m_controller.closedPresses();
+    s.volume = m_volume;
     return s;
 }
 
@@ -97,7 +107,7 @@ QJsonObject GatewayStatus::status() const
     QJsonArray quarantinedJson;
     for (int id : s.quarantined)
         quarantinedJson.append(id);
-    return {
+    QJsonObject status {
         { QStringLiteral("version"), s.version },
         { QStringLiteral("mode"), s.mode },
         { QStringLiteral("num_media"), s.mediaCount },
@@ -125,6 +135,11 @@ QJsonObject GatewayStatus::status() const
         { QStringLiteral("dropped_serial_lines"), qint64(s.droppedSerialLines) },
         { QStringLiteral("uptime_s"), s.uptimeS },
     };
+    status.insert(QStringLiteral("open"), s.open);
+    status.insert(QStringLiteral("next_change"), orNull(s.nextOpeningChange));
+    status.insert(QStringLiteral("closed_presses"), qint64(s.closedPresses));
+    status.insert(QStringLiteral("volume"), s.volume);
+    return status;
 }
 
 bool GatewayStatus::isHealthy(const GatewaySnapshot &snapshot)
@@ -183,6 +198,7 @@ QString GatewayStatus::summary() const
     // Pieces joined, not one pattern: the panel's firmware text may hold a '%'.
     const QStringList parts = {
         QStringLiteral("current ") + (s.current ? id(*s.current) : QStringLiteral("none")),
+        s.open ? QStringLiteral("open") : QStringLiteral("closed"),
         panel,
         number(s.browsers) + (s.browsers == 1 ? QStringLiteral(" browser") : QStringLiteral(" browsers")),
         media,

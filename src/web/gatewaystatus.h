@@ -27,6 +27,9 @@ public:
     bool isHealthy() const;
     // One log line with the main facts of /status (SIGUSR1, README.md).
     QString summary() const;
+    // The browsers' volume, 0 to 100: from the configuration, not owned by
+    // any of the objects above.
+    void setVolume(int level) { m_volume = level; }
 
 private:
     static bool isHealthy(const GatewaySnapshot &snapshot);
@@ -38,6 +41,7 @@ private:
     const WebSocketHub &m_hub;
     const MediaLibrary &m_media;
     QElapsedTimer m_uptime;
+    int m_volume = 100;
 };
 
 #endif // GATEWAYSTATUS_H

@@ -104,7 +104,11 @@ void HttpFrontend::testPlay(const HttpRequest &request, HttpResponder &responder
         return replyText(responder, 200, "OK: stopped\n");
     case PanelController::Outcome::Ignored:
         // A real press the policy ignores changes nothing; so does this one.
-        return replyText(responder, 200, QStringLiteral("OK: ignored %1 (press policy)\n").arg(id).toUtf8());
+        return replyText(responder, 200,
+                         QStringLiteral("OK: ignored %1 (%2)\n")
+                                 .arg(id)
+                                 .arg(m_controller->isOpen() ? QStringLiteral("press policy") : QStringLiteral("closed"))
+                                 .toUtf8());
     }
 }
 

@@ -81,7 +81,7 @@ QByteArray MetricsText::format(const GatewaySnapshot &s)
     w.sample(1, { { "version", s.version }, { "qt", s.qtVersion } });
     w.family("uptime_seconds", "gauge", "Seconds since the gateway started.");
     w.sample(s.uptimeS);
-    w.family("open", "gauge", "1 while the exhibit is open by its opening hours (always, while none are set), else 0.");
+    w.family("open", "gauge", "1 while the exhibit is open by its opening hours (always, when none are set), else 0.");
     w.sample(flag(s.open));
 
     w.family("presses_total", "counter",
