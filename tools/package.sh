@@ -63,9 +63,34 @@ tools=(lintian)
 if [ "$arch" = "$host_arch" ]; then
     tools+=(dpkg-dev debhelper devscripts fakeroot help2man "${build_packages[@]}")
 else
-    tools+=(debootstrap qemu-user-static binfmt-support)
+    tools+=(debootstrap binfmt-support)
 fi
 install_missing "${tools[@]}"
+
+# The emulator. Qt's QProcess starts programs with clone(CLONE_PIDFD), which
+# bookworm's qemu-user (7.2) refuses with EINVAL, so every test that starts
+# the gateway would fail under it; the one in bookworm-backports (10.0)
+# emulates it (docs/packaging.md, "arm64").
+install_emulator() {
+    local codename list mirror
+    # shellcheck source=/dev/null
+    codename=$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")
+    if [ "$codename" != bookworm ]; then
+        install_missing qemu-user-static
+        return
+    fi
+    if ! apt-cache policy | grep -q ' bookworm-backports/main '; then
+        list=/etc/apt/sources.list.d/selection-panel-backports.list
+        log "adding bookworm-backports ($list) for a current qemu-user"
+        mirror=$(debian_mirror)
+        echo "deb ${mirror:-http://deb.debian.org/debian/} bookworm-backports main" > "$list"
+        apt-get update -q
+    fi
+    if ! dpkg-query -W -f '${Version}' qemu-user 2>/dev/null | grep -q bpo12; then
+        apt-get install -y -q -t bookworm-backports qemu-user-static
+    fi
+}
+[ "$arch" = "$host_arch" ] || install_emulator
 lap "tools"
 
 # 3. The sources as the working tree has them, without anything ignored.
@@ -112,16 +137,21 @@ else
     if [ ! -e /proc/sys/fs/binfmt_misc/status ]; then
         mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
     fi
-    update-binfmts --enable "qemu-$(case $arch in arm64) echo aarch64 ;; *) echo x86_64 ;; esac)" >/dev/null
+    # qemu-user-binfmt 10 registers through systemd-binfmt (binfmt.d), 7.2
+    # through binfmt-support; neither runs by itself where systemd is not init.
+    emulated=qemu-$(case $arch in arm64) echo aarch64 ;; *) echo x86_64 ;; esac)
+    if [ ! -e "/proc/sys/fs/binfmt_misc/$emulated" ]; then
+        if [ -e "/usr/lib/binfmt.d/$emulated.conf" ]; then
+            /lib/systemd/systemd-binfmt "/usr/lib/binfmt.d/$emulated.conf"
+        else
+            update-binfmts --enable "$emulated" >/dev/null
+        fi
+    fi
     exec 9>"$root.lock"
     flock -n 9 || { log "another run is using $root"; exit 1; }
-    findmnt -rn -o TARGET | awk -v r="$root" 'index($0, r "/") == 1' | sort -r |
-        while read -r m; do umount "$m" 2>/dev/null || umount -l "$m"; done
+    unmount_below "$root"
     if [ ! -e "$root/.debootstrap-complete" ]; then
-        # The mirror this machine uses for Debian itself, when it has one.
-        # shellcheck disable=SC2016 # apt's own $(...) format
-        mirror=$(apt-get indextargets --format '$(REPO_URI) $(RELEASE)' 'Created-By: Packages' |
-            awk -v s="$suite" '$2 == s { print $1; exit }' | grep -v -E 'raspberrypi|raspbian' || true)
+        mirror=$(debian_mirror)
         rm -rf --one-file-system "$root"
         log "debootstrap --arch=$arch $suite into $root from ${mirror:-the default mirror}"
         debootstrap --arch="$arch" --variant=minbase "$suite" "$root" ${mirror:+"$mirror"}
