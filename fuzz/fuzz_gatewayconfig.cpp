@@ -9,7 +9,7 @@
 
 #include "fuzzcheck.h"
 
-#include "core/openinghours.h"
+#include "system/openinghours.h"
 #include "system/gatewayconfig.h"
 
 #include <QCoreApplication>

@@ -1,4 +1,4 @@
-#include "core/openinghours.h"
+#include "system/openinghours.h"
 #include "core/panelcontroller.h"
 #include "media/medialibrary.h"
 

@@ -1,7 +1,7 @@
 #ifndef OPENINGSCHEDULE_H
 #define OPENINGSCHEDULE_H
 
-#include "core/openinghours.h"
+#include "system/openinghours.h"
 
 #include <functional>
 #include <memory>

@@ -1,6 +1,6 @@
 #include "system/gatewayconfig.h"
 
-#include "core/openinghours.h"
+#include "system/openinghours.h"
 #include "system/configlinevalue.h"
 
 #include <QCommandLineParser>

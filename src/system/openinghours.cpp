@@ -1,4 +1,4 @@
-#include "core/openinghours.h"
+#include "system/openinghours.h"
 
 #include <QRegularExpression>
 
