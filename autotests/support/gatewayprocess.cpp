@@ -166,6 +166,15 @@ int GatewayProcess::countLog(const QString &text, int from) const
     return count;
 }
 
+int GatewayProcess::countProblems() const
+{
+    int count = 0;
+    for (const QString &bad : { QStringLiteral("QIODevice::"), QStringLiteral("ERROR: AddressSanitizer"),
+                                QStringLiteral("ERROR: LeakSanitizer"), QStringLiteral("runtime error:") })
+        count += countLog(bad);
+    return count;
+}
+
 QString GatewayProcess::logTail(int lines) const
 {
     if (m_logFile.isEmpty())

@@ -46,6 +46,9 @@ public:
     // Waits until a log line from index `from` on contains `text`; its index or -1.
     int waitForLog(const QString &text, int from = 0, int timeoutMs = 5000);
     int countLog(const QString &text, int from = 0) const;
+    // Log lines that mean a bug whatever the test: Qt's own warnings (a socket
+    // used after it closed, say) and any sanitizer report (build/asan).
+    int countProblems() const;
     // The last `lines` lines of the log, from the file when there is one.
     QString logTail(int lines) const;
 
