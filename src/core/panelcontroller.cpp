@@ -70,6 +70,13 @@ QList<int> PanelController::quarantined() const
 
 PanelController::Outcome PanelController::press(int id)
 {
+    const Outcome outcome = decide(id);
+    Q_EMIT pressHandled(id, outcome);
+    return outcome;
+}
+
+PanelController::Outcome PanelController::decide(int id)
+{
     if (!m_media->contains(id)) {
         ++m_rejectedPresses;
         if (m_rejectionLog.allow()) {
@@ -181,7 +188,7 @@ void PanelController::play(int id)
 {
     // A new press preempts, the same ID included: it restarts.
     if (m_current)
-        ++m_endings[Ending::Preempted];
+        endPlayback(Ending::Preempted);
     m_current = id;
     m_startedMs = m_clock->nowMs();
     m_durationMs = m_media->durationMs(id);
@@ -189,6 +196,14 @@ void PanelController::play(int id)
     qCDebug(lcController, "press %03d", id);
     Q_EMIT ledSetRequested(id);
     Q_EMIT playbackStarted(id);
+}
+
+// Counts the current playback's end and tells how long it played; the
+// caller then clears or replaces it.
+void PanelController::endPlayback(Ending how)
+{
+    ++m_endings[how];
+    Q_EMIT playbackEnded(*m_current, how, m_clock->nowMs() - m_startedMs);
 }
 
 void PanelController::finish()
@@ -205,7 +220,7 @@ void PanelController::ended(int id)
         return;
     }
     qCDebug(lcController, "ended %03d", id);
-    ++m_endings[Ending::Completed];
+    endPlayback(Ending::Completed);
     finish();
     Q_EMIT ledClearRequested();
 }
@@ -214,7 +229,7 @@ void PanelController::onEndDue()
 {
     if (!m_current)
         return;
-    ++m_endings[Ending::Timer];
+    endPlayback(Ending::Timer);
     // No browser said the sound ended: none is connected, a tablet sleeps, or
     // autoplay is blocked. The LED must still go out.
     qCInfo(lcController).noquote() << QStringLiteral("%1 ended by timer after %2 s: no browser reported its end")
@@ -227,7 +242,7 @@ void PanelController::onEndDue()
 void PanelController::stop()
 {
     if (m_current)
-        ++m_endings[Ending::Stopped];
+        endPlayback(Ending::Stopped);
     finish();
     Q_EMIT playbackStopped();
     Q_EMIT ledClearRequested();
@@ -247,11 +262,21 @@ void PanelController::onOpenChanged(bool open)
         // Closing time: whatever plays stops, and the panel goes dark once.
         const bool playing = m_current.has_value();
         if (playing)
-            ++m_endings[Ending::Closed];
+            endPlayback(Ending::Closed);
         finish();
         Q_EMIT ledClearRequested();
         if (playing)
             Q_EMIT playbackStopped();
     }
     Q_EMIT openChanged(open);
+}
+
+void PanelController::startAttract()
+{
+    qCInfo(lcController) << "attract mode is not built yet";
+}
+
+void PanelController::runLedSelfTest()
+{
+    qCInfo(lcController) << "the LED self-test is not built yet";
 }

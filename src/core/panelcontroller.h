@@ -77,6 +77,8 @@ public:
     QDateTime nextOpeningChange() const { return m_schedule.nextChange(); }
     // Presses ignored because it was closed (counted in ignoredPresses() too).
     quint64 closedPresses() const { return m_closedPresses; }
+    // Attract mode (docs/architecture.md, "Attract mode") runs.
+    bool isAttracting() const { return m_attracting; }
 
 public Q_SLOTS:
     // A press, from the panel or /test/play.
@@ -89,6 +91,11 @@ public Q_SLOTS:
     // a silence: its LEDs are off or unknown, so bring them back in line with
     // what is playing.
     void panelReady();
+    // Attract mode now, as if the idle time had passed (the console).
+    void startAttract();
+    // Lights every LED once, one after the other, then brings the LEDs back
+    // in line with what plays (the console's self-test).
+    void runLedSelfTest();
 
 Q_SIGNALS:
     void ledSetRequested(int id);
@@ -99,6 +106,12 @@ Q_SIGNALS:
     void playbackStopped();
     // Opening hours began (true) or ended (false).
     void openChanged(bool open);
+    // Attract mode began (true) or ended (false).
+    void attractChanged(bool attracting);
+    // Every press, whatever became of it (the play records).
+    void pressHandled(int id, PanelController::Outcome outcome);
+    // A playback ended, how, and how long it played.
+    void playbackEnded(int id, PanelController::Ending how, qint64 listenedMs);
 
 private:
     bool isQuarantined(int id);
@@ -108,6 +121,8 @@ private:
     void finish();
     void onEndDue();
     void onOpenChanged(bool open);
+    Outcome decide(int id);
+    void endPlayback(Ending how);
 
     const MediaLibrary *m_media;
     Clock *m_clock;
@@ -127,6 +142,7 @@ private:
     LogThrottle m_rejectionLog; // a panel may send bad IDs without pause
     LogThrottle m_ignoreLog;
     quint64 m_closedPresses = 0;
+    bool m_attracting = false;
     OpeningSchedule m_schedule; // last: its callback reaches the members above
 };
 
