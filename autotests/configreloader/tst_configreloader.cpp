@@ -168,6 +168,8 @@ void tst_ConfigReloader::playbackRulesApplyLive_data()
     QTest::newRow("stuck presses") << QByteArray("stuck_presses = 0\n") << -1 << true;
     QTest::newRow("end grace") << QByteArray("end_grace_ms = 100\n") << -1 << true;
     QTest::newRow("max play") << QByteArray("max_play_s = 60\n") << -1 << true;
+    QTest::newRow("attract after") << QByteArray("attract_after_s = 60\n") << -1 << true;
+    QTest::newRow("attract step") << QByteArray("attract_step_ms = 100\n") << -1 << true;
     QTest::newRow("both") << QByteArray("ping_interval_s = 1\npress_policy = ignore\n") << 1000 << true;
     QTest::newRow("bad value: nothing") << QByteArray("press_policy = sometimes\n") << -1 << false;
 }

@@ -38,6 +38,8 @@ private Q_SLOTS:
     void programHelpAndVersion();
     void metricsOption_data();
     void metricsOption();
+    void attractOptions_data();
+    void attractOptions();
 
 private:
     // Writes the INI files of a row; "@config" in the arguments becomes the given file.
@@ -592,6 +594,9 @@ void tst_GatewayConfig::programRejects_data()
                                               << QByteArray("closed_dates = 2026-13-01\n") << "--closed-dates";
     QTest::newRow("config, line without =") << QStringList{ "--config", "@config" }
                                             << QByteArray("baud=9600\nhttp_port 9000\n") << "line 2";
+    QTest::newRow("attract-after-s -1") << QStringList{ "--attract-after-s", "-1" } << none << "--attract-after-s";
+    QTest::newRow("config, attract_step_ms 0") << QStringList{ "--config", "@config" }
+                                               << QByteArray("attract_step_ms = 0\n") << "--attract-step-ms";
 }
 
 void tst_GatewayConfig::programRejects()
@@ -704,4 +709,64 @@ void tst_GatewayConfig::metricsOption()
     }
     QVERIFY2(result.outcome == GatewayConfig::Outcome::Run, qPrintable(result.message));
     QCOMPARE(result.config.metrics, metrics == 1);
+}
+
+// Attract mode (README.md, "Configuration"): the idle time and the chase's
+// step, from the file or the command line; a bad value names its key.
+void tst_GatewayConfig::attractOptions_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QByteArray>("file");
+    QTest::addColumn<qint64>("afterMs"); // -1: a configuration error naming `mentions`
+    QTest::addColumn<qint64>("stepMs");
+    QTest::addColumn<QString>("mentions");
+
+    QTest::newRow("defaults: off") << QStringList() << QByteArray() << qint64(0) << qint64(300) << "";
+    QTest::newRow("options") << QStringList{ "--attract-after-s", "120", "--attract-step-ms", "50" } << QByteArray()
+                             << qint64(120000) << qint64(50) << "";
+    QTest::newRow("highest") << QStringList{ "--attract-after-s", "86400", "--attract-step-ms", "10000" }
+                             << QByteArray() << qint64(86400000) << qint64(10000) << "";
+    QTest::newRow("file") << QStringList{ "--config", "@config" }
+                          << QByteArray("attract_after_s = 90\nattract_step_ms = 250\n") << qint64(90000)
+                          << qint64(250) << "";
+    QTest::newRow("command line over file") << QStringList{ "--config", "@config", "--attract-after-s", "0" }
+                                            << QByteArray("attract_after_s = 90\n") << qint64(0) << qint64(300) << "";
+    QTest::newRow("after -1") << QStringList{ "--attract-after-s", "-1" } << QByteArray() << qint64(-1) << qint64(0)
+                              << "--attract-after-s";
+    QTest::newRow("after 86401") << QStringList{ "--attract-after-s", "86401" } << QByteArray() << qint64(-1)
+                                 << qint64(0) << "--attract-after-s";
+    QTest::newRow("after 1.5") << QStringList{ "--attract-after-s", "1.5" } << QByteArray() << qint64(-1) << qint64(0)
+                               << "--attract-after-s";
+    QTest::newRow("after soon") << QStringList{ "--attract-after-s", "soon" } << QByteArray() << qint64(-1)
+                                << qint64(0) << "--attract-after-s";
+    QTest::newRow("step 49") << QStringList{ "--attract-step-ms", "49" } << QByteArray() << qint64(-1) << qint64(0)
+                             << "--attract-step-ms";
+    QTest::newRow("step 10001") << QStringList{ "--attract-step-ms", "10001" } << QByteArray() << qint64(-1)
+                                << qint64(0) << "--attract-step-ms";
+    QTest::newRow("step empty") << QStringList{ "--attract-step-ms", "" } << QByteArray() << qint64(-1) << qint64(0)
+                                << "--attract-step-ms";
+    QTest::newRow("file, bad step") << QStringList{ "--config", "@config" } << QByteArray("attract_step_ms = fast\n")
+                                    << qint64(-1) << qint64(0) << "--attract-step-ms";
+}
+
+void tst_GatewayConfig::attractOptions()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QByteArray, file);
+    QFETCH(qint64, afterMs);
+    QFETCH(qint64, stepMs);
+    QFETCH(QString, mentions);
+
+    const GatewayConfig::Result result = GatewayConfig::parse(prepare(arguments, file, {}), defaults());
+    if (afterMs < 0) {
+        QCOMPARE(result.outcome, GatewayConfig::Outcome::Error);
+        QVERIFY2(result.message.contains(mentions), qPrintable(result.message));
+        return;
+    }
+    QVERIFY2(result.outcome == GatewayConfig::Outcome::Run, qPrintable(result.message));
+    QCOMPARE(result.config.pressPolicy.attractAfterMs, afterMs);
+    QCOMPARE(result.config.pressPolicy.attractStepMs, stepMs);
+    const GatewayConfig::Result help = GatewayConfig::parse(prepare({ "--help" }, {}, {}), defaults());
+    QVERIFY(help.message.contains(QLatin1String("--attract-after-s")));
+    QVERIFY(help.message.contains(QLatin1String("--attract-step-ms")));
 }

@@ -42,6 +42,9 @@ public:
                          [this](int id) { log.append(QStringLiteral("play %1").arg(id)); });
         QObject::connect(controller.get(), &PanelController::playbackStopped, controller.get(),
                          [this] { log.append(QStringLiteral("stop")); });
+        QObject::connect(controller.get(), &PanelController::attractChanged, controller.get(), [this](bool on) {
+            log.append(on ? QStringLiteral("attract on") : QStringLiteral("attract off"));
+        });
     }
 
     void write(const QString &name, const QByteArray &content)
@@ -68,6 +71,10 @@ public:
                 controller->panelReady();
             else if (verb == QLatin1String("wait"))
                 clock.advance(id);
+            else if (verb == QLatin1String("attract"))
+                controller->startAttract();
+            else if (verb == QLatin1String("selftest"))
+                controller->runLedSelfTest();
             else
                 QFAIL(qPrintable(QStringLiteral("unknown action ") + action));
         }
@@ -109,6 +116,11 @@ private Q_SLOTS:
     void wallClockJumps_data();
     void wallClockJumps();
     void openingHoursReload();
+    void attract_data();
+    void attract();
+    void attractAndOpeningHours_data();
+    void attractAndOpeningHours();
+    void attractReload();
 };
 
 namespace {
@@ -640,6 +652,169 @@ void tst_PanelController::countsOutcomesAndEndings()
     QCOMPARE(c.endedByTimer(), c.endedBy(Ending::Timer));
     QCOMPARE(c.rejectedPresses(), c.presses(Outcome::Rejected));
     QCOMPARE(c.ignoredPresses(), c.presses(Outcome::Ignored));
+}
+
+namespace {
+PressPolicy attractPolicy(qint64 afterMs, qint64 stepMs, qint64 cooldownMs = 0)
+{
+    PressPolicy policy;
+    policy.attractAfterMs = afterMs;
+    policy.attractStepMs = stepMs;
+    policy.cooldownMs = cooldownMs;
+    return policy;
+}
+} // namespace
+
+// Attract mode and the LED self-test (docs/architecture.md, "Attract mode")
+// in virtual time, on a panel of three buttons, 0 to 2.
+void tst_PanelController::attract_data()
+{
+    QTest::addColumn<int>("afterMs"); // attract_after_s, in ms; 0 = off
+    QTest::addColumn<int>("cooldownMs");
+    QTest::addColumn<QStringList>("actions");
+    QTest::addColumn<QStringList>("log");
+    QTest::addColumn<bool>("attracting"); // at the end
+
+    const int after = 10000;
+    const QStringList on = { "attract on", "ledset 0" };
+    const QStringList chase = { "ledset 1", "ledset 2", "ledset 0" };
+
+    QTest::newRow("off by default") << 0 << 0 << QStringList{ "wait 86400000" } << QStringList{} << false;
+    QTest::newRow("not a millisecond early") << after << 0 << QStringList{ "wait 9999" } << QStringList{} << false;
+    QTest::newRow("begins after the idle time") << after << 0 << QStringList{ "wait 10000" } << on << true;
+    QTest::newRow("chase: every ID in turn, one per step")
+            << after << 0 << QStringList{ "wait 10000", "wait 899" } << on + chase.mid(0, 2) << true;
+    QTest::newRow("chase: wraps round after the last ID")
+            << after << 0 << QStringList{ "wait 10900" } << on + chase << true;
+    QTest::newRow("idle counts from the last press, even a rejected one")
+            << after << 0 << QStringList{ "wait 5000", "press 99", "wait 9999" } << QStringList{} << false;
+    QTest::newRow("idle counts from the last press: then it begins")
+            << after << 0 << QStringList{ "wait 5000", "press 99", "wait 10000" } << on << true;
+    QTest::newRow("idle counts from the end of playback")
+            << after << 0 << QStringList{ "press 1", "wait 8000", "ended 1", "wait 9999" }
+            << QStringList{ "ledset 1", "play 1", "ledclr" } << false;
+    QTest::newRow("idle counts from the end of playback: then it begins")
+            << after << 0 << QStringList{ "press 1", "wait 8000", "ended 1", "wait 10000" }
+            << QStringList{ "ledset 1", "play 1", "ledclr" } + on << true;
+    QTest::newRow("not while something plays") << after << 0 << QStringList{ "press 1", "wait 500000" }
+                                               << QStringList{ "ledset 1", "play 1" } << false;
+    QTest::newRow("a press ends it at once and plays")
+            << after << 0 << QStringList{ "wait 10300", "press 2", "wait 5000" }
+            << on + QStringList{ "ledset 1", "attract off", "ledset 2", "play 2" } << false;
+    QTest::newRow("a rejected press ends it and clears the LEDs")
+            << after << 0 << QStringList{ "wait 10000", "press 99", "wait 9999" }
+            << on + QStringList{ "attract off", "ledclr", "stop" } << false;
+    QTest::newRow("after a rejected press it begins again")
+            << after << 0 << QStringList{ "wait 10000", "press 99", "wait 10000" }
+            << on + QStringList{ "attract off", "ledclr", "stop" } + on << true;
+    QTest::newRow("an ignored press ends it and clears the LEDs")
+            << after << 60000 << QStringList{ "press 1", "ended 1", "wait 10000", "press 2" }
+            << QStringList{ "ledset 1", "play 1", "ledclr" } + on + QStringList{ "attract off", "ledclr", "stop" }
+            << false;
+    QTest::newRow("/test/stop ends it") << after << 0 << QStringList{ "wait 10000", "stop", "wait 9999" }
+                                        << on + QStringList{ "attract off", "stop", "ledclr" } << false;
+    QTest::newRow("startAttract while idle, even when off")
+            << 0 << 0 << QStringList{ "attract", "wait 300" } << on + chase.mid(0, 1) << true;
+    QTest::newRow("startAttract stops what plays") << after << 0 << QStringList{ "press 1", "attract" }
+                                                   << QStringList{ "ledset 1", "play 1", "stop" } + on << true;
+    QTest::newRow("startAttract twice changes nothing")
+            << after << 0 << QStringList{ "attract", "attract" } << on << true;
+    QTest::newRow("self-test: every LED once, then cleared")
+            << after << 0 << QStringList{ "selftest", "wait 899" } << QStringList{ "ledset 0", "ledset 1", "ledset 2" }
+            << false;
+    QTest::newRow("self-test: then cleared after the last step")
+            << 0 << 0 << QStringList{ "selftest", "wait 900", "wait 60000" }
+            << QStringList{ "ledset 0", "ledset 1", "ledset 2", "ledclr" } << false;
+    QTest::newRow("self-test: back to what plays")
+            << 0 << 0 << QStringList{ "press 1", "selftest", "wait 900" }
+            << QStringList{ "ledset 1", "play 1", "ledset 0", "ledset 1", "ledset 2", "ledset 1" } << false;
+    QTest::newRow("self-test: a sound that ends leaves the test alone")
+            << 0 << 0 << QStringList{ "press 1", "selftest", "ended 1", "wait 900" }
+            << QStringList{ "ledset 1", "play 1", "ledset 0", "ledset 1", "ledset 2", "ledclr" } << false;
+    QTest::newRow("self-test: a press cancels it and plays")
+            << 0 << 0 << QStringList{ "selftest", "wait 300", "press 2", "wait 5000" }
+            << QStringList{ "ledset 0", "ledset 1", "ledset 2", "play 2" } << false;
+    QTest::newRow("self-test: a panel back mid-test waits for its end")
+            << 0 << 0 << QStringList{ "selftest", "ready", "wait 900" }
+            << QStringList{ "ledset 0", "ledset 1", "ledset 2", "ledclr" } << false;
+    QTest::newRow("self-test: ends attract mode, which comes back after the idle time")
+            << after << 0 << QStringList{ "wait 10000", "selftest", "wait 900", "wait 10000" }
+            << on + QStringList{ "attract off", "stop", "ledset 0", "ledset 1", "ledset 2", "ledclr" } + on << true;
+}
+
+void tst_PanelController::attract()
+{
+    QFETCH(int, afterMs);
+    QFETCH(int, cooldownMs);
+    QFETCH(QStringList, actions);
+    QFETCH(QStringList, log);
+    QFETCH(bool, attracting);
+
+    Rig rig(0, 3, attractPolicy(afterMs, 300, cooldownMs));
+    QSignalSpy changed(rig.controller.get(), &PanelController::attractChanged);
+    rig.run(actions);
+    QCOMPARE(rig.log, log);
+    QCOMPARE(rig.controller->isAttracting(), attracting);
+    // Every change is announced, and the last one says what is.
+    QCOMPARE(changed.size(), int(rig.log.count(QStringLiteral("attract on")) + rig.log.count(QStringLiteral("attract off"))));
+    if (!changed.isEmpty())
+        QCOMPARE(changed.last().first().toBool(), attracting);
+}
+
+// Attract mode only while open: closing time ends it, and it waits for opening.
+void tst_PanelController::attractAndOpeningHours_data()
+{
+    QTest::addColumn<QString>("start");
+    QTest::addColumn<QStringList>("actions");
+    QTest::addColumn<QStringList>("log");
+    QTest::addColumn<bool>("attracting"); // at the end
+
+    const QStringList on = { "attract on", "ledset 0" };
+    // The self-test runs while closed: staff check the LEDs out of hours.
+    QTest::newRow("never while closed") << "2026-03-30T20:00:00+02:00"
+                                        << QStringList{ "wait 3600000", "attract", "selftest", "wait 30000" }
+                                        << QStringList{ "ledset 0", "ledset 1", "ledset 2", "ledclr" } << false;
+    QTest::newRow("idle counts from opening") << "2026-03-30T08:59:00+02:00"
+                                              << QStringList{ "wait 60000", "wait 9999" } << QStringList{ "open" } << false;
+    QTest::newRow("then it begins") << "2026-03-30T08:59:00+02:00" << QStringList{ "wait 70000" }
+                                    << QStringList{ "open" } + on << true;
+    // Steps of 10 s from 17:59:15; closing at 18:00.
+    QTest::newRow("closing ends it") << "2026-03-30T17:59:05+02:00" << QStringList{ "wait 60000", "wait 3600000" }
+                                     << on + QStringList{ "ledset 1", "ledset 2", "ledset 0", "ledset 1", "attract off",
+                                                          "ledclr", "closed" }
+                                     << false;
+}
+
+void tst_PanelController::attractAndOpeningHours()
+{
+    QFETCH(QString, start);
+    QFETCH(QStringList, actions);
+    QFETCH(QStringList, log);
+    QFETCH(bool, attracting);
+
+    Rig rig(0, 3, attractPolicy(10000, 10000));
+    openAt(rig, start, berlin(QStringLiteral("Mon-Fri 09:00-18:00")));
+    rig.run(actions);
+    QCOMPARE(rig.log, log);
+    QCOMPARE(rig.controller->isAttracting(), attracting);
+}
+
+// Attract mode turned on by a reload: the idle time counts from the last
+// press, not from the reload.
+void tst_PanelController::attractReload()
+{
+    Rig rig(0, 3);
+    rig.run({ "press 99", "wait 60000" });
+    QVERIFY(rig.log.isEmpty());
+    rig.controller->setPolicy(attractPolicy(30000, 300));
+    rig.run({ "wait 0" });
+    QCOMPARE(rig.log, (QStringList{ "attract on", "ledset 0" }));
+    rig.log.clear();
+    rig.controller->setPolicy(attractPolicy(30000, 1000));
+    rig.run({ "wait 300", "wait 999" }); // the step already set runs out, then the new one applies
+    QCOMPARE(rig.log, QStringList{ "ledset 1" });
+    rig.run({ "wait 1" });
+    QCOMPARE(rig.log, (QStringList{ "ledset 1", "ledset 2" }));
 }
 
 QTEST_GUILESS_MAIN(tst_PanelController)

@@ -5,6 +5,7 @@
 #include "system/logging.h"
 
 #include <algorithm>
+#include <utility>
 
 using namespace std::chrono_literals;
 
@@ -36,8 +37,12 @@ PanelController::PanelController(const MediaLibrary *media, Clock *clock, const 
                  static_cast<unsigned long long>(heldBack), logSummaryS,
                  static_cast<unsigned long long>(m_ignoredPresses));
       }),
+      m_idleAlarm(clock->createAlarm([this] { onIdleDue(); })),
+      m_showAlarm(clock->createAlarm([this] { onShowStep(); })),
+      m_idleSinceMs(clock->nowMs()),
       m_schedule(clock, [this](bool open) { onOpenChanged(open); })
 {
+    armIdle();
 }
 
 PanelController::~PanelController() = default;
@@ -70,7 +75,16 @@ QList<int> PanelController::quarantined() const
 
 PanelController::Outcome PanelController::press(int id)
 {
+    // Any press counts as a visitor, whatever becomes of it. The idle alarm is
+    // left running: when it falls due it looks at this time again, so a press
+    // costs one look at the clock here.
+    m_idleSinceMs = m_clock->nowMs();
+    const LedShow show = m_show;
+    if (show != LedShow::None)
+        endShow(); // at once, before the press sets its LED
     const Outcome outcome = decide(id);
+    if (show != LedShow::None)
+        endShowOnPress(outcome, show);
     Q_EMIT pressHandled(id, outcome);
     return outcome;
 }
@@ -211,6 +225,15 @@ void PanelController::finish()
     m_current.reset();
     m_durationMs.reset();
     m_endAlarm->cancel();
+    m_idleSinceMs = m_clock->nowMs();
+    armIdle();
+}
+
+// The self-test puts the LEDs back in line when it is done.
+void PanelController::clearLedsUnlessShowing()
+{
+    if (m_show == LedShow::None)
+        Q_EMIT ledClearRequested();
 }
 
 void PanelController::ended(int id)
@@ -222,7 +245,7 @@ void PanelController::ended(int id)
     qCDebug(lcController, "ended %03d", id);
     endPlayback(Ending::Completed);
     finish();
-    Q_EMIT ledClearRequested();
+    clearLedsUnlessShowing();
 }
 
 void PanelController::onEndDue()
@@ -236,11 +259,12 @@ void PanelController::onEndDue()
                                               .arg(idText(*m_current))
                                               .arg(double(m_clock->nowMs() - m_startedMs) / 1000, 0, 'f', 1);
     finish();
-    Q_EMIT ledClearRequested();
+    clearLedsUnlessShowing();
 }
 
 void PanelController::stop()
 {
+    endShow();
     if (m_current)
         endPlayback(Ending::Stopped);
     finish();
@@ -250,6 +274,8 @@ void PanelController::stop()
 
 void PanelController::panelReady()
 {
+    if (m_show != LedShow::None)
+        return; // the next step sets the LEDs, and the end of a self-test resyncs them
     if (m_current)
         Q_EMIT ledSetRequested(*m_current);
     else
@@ -259,7 +285,9 @@ void PanelController::panelReady()
 void PanelController::onOpenChanged(bool open)
 {
     if (!open) {
-        // Closing time: whatever plays stops, and the panel goes dark once.
+        // Closing time: attract mode ends, whatever plays stops, and the
+        // panel goes dark once.
+        endShow();
         const bool playing = m_current.has_value();
         if (playing)
             endPlayback(Ending::Closed);
@@ -267,16 +295,130 @@ void PanelController::onOpenChanged(bool open)
         Q_EMIT ledClearRequested();
         if (playing)
             Q_EMIT playbackStopped();
+    } else {
+        m_idleSinceMs = m_clock->nowMs();
+        armIdle();
     }
     Q_EMIT openChanged(open);
 }
 
+void PanelController::setPolicy(const PressPolicy &policy)
+{
+    m_policy = policy;
+    armIdle();
+}
+
+// Attract mode (docs/architecture.md, "Attract mode") begins once the panel
+// has been idle for attract_after_s: open, nothing playing, no press. The
+// alarm is armed when idleness begins and checks the time again when due, so
+// presses in between need not touch it.
+void PanelController::armIdle()
+{
+    if (m_policy.attractAfterMs <= 0 || m_current || m_show != LedShow::None || !m_schedule.isOpen()) {
+        m_idleAlarm->cancel();
+        return;
+    }
+    m_idleAlarm->start(std::max<qint64>(0, m_idleSinceMs + m_policy.attractAfterMs - m_clock->nowMs()));
+}
+
+void PanelController::onIdleDue()
+{
+    const qint64 idleMs = m_clock->nowMs() - m_idleSinceMs;
+    if (m_policy.attractAfterMs <= 0 || m_current || m_show != LedShow::None || !m_schedule.isOpen()
+        || idleMs < m_policy.attractAfterMs) {
+        armIdle();
+        return;
+    }
+    qCInfo(lcController, "attract mode begins: no press for %lld s", static_cast<long long>(idleMs / 1000));
+    beginShow(LedShow::Attract);
+}
+
+void PanelController::beginShow(LedShow show)
+{
+    m_idleAlarm->cancel();
+    m_showAlarm->cancel();
+    m_show = show;
+    m_showId = m_media->firstId();
+    if (show == LedShow::Attract) {
+        m_attracting = true;
+        Q_EMIT attractChanged(true);
+    }
+    onShowStep();
+}
+
+// One LED on, the next ID at the next step: the chase wraps round, the
+// self-test ends after the last ID.
+void PanelController::onShowStep()
+{
+    if (m_show == LedShow::None)
+        return;
+    const int lastId = m_media->firstId() + m_media->count() - 1;
+    if (m_showId > lastId) {
+        if (m_show == LedShow::SelfTest) {
+            m_show = LedShow::None;
+            qCInfo(lcController) << "LED self-test done";
+            panelReady();
+            m_idleSinceMs = m_clock->nowMs();
+            armIdle();
+            return;
+        }
+        m_showId = m_media->firstId();
+    }
+    Q_EMIT ledSetRequested(m_showId++);
+    m_showAlarm->start(m_policy.attractStepMs);
+}
+
+void PanelController::endShow()
+{
+    const LedShow show = std::exchange(m_show, LedShow::None);
+    m_showAlarm->cancel();
+    if (show == LedShow::Attract) {
+        m_attracting = false;
+        qCInfo(lcController) << "attract mode ends";
+        Q_EMIT attractChanged(false);
+    }
+}
+
+// A press ended attract mode or the self-test. One that played has set its
+// LED and told the browsers; one that did not (ignored, rejected) leaves the
+// LEDs in line with what plays, and browsers leave attract mode.
+void PanelController::endShowOnPress(Outcome outcome, LedShow show)
+{
+    if (outcome == Outcome::Played || outcome == Outcome::Stopped)
+        return;
+    panelReady();
+    // Closing during the press told the browsers already.
+    if (show == LedShow::Attract && m_schedule.isOpen())
+        Q_EMIT playbackStopped();
+    armIdle();
+}
+
 void PanelController::startAttract()
 {
-    qCInfo(lcController) << "attract mode is not built yet";
+    if (!m_schedule.refresh()) {
+        qCInfo(lcController) << "attract mode not started: closed (opening_hours)";
+        return;
+    }
+    if (m_show == LedShow::Attract)
+        return;
+    endShow(); // a self-test
+    if (m_current) {
+        // As /test/stop would, but with the LEDs left to the chase.
+        endPlayback(Ending::Stopped);
+        finish();
+        Q_EMIT playbackStopped();
+    }
+    qCInfo(lcController) << "attract mode begins: asked for";
+    beginShow(LedShow::Attract);
 }
 
 void PanelController::runLedSelfTest()
 {
-    qCInfo(lcController) << "the LED self-test is not built yet";
+    if (m_show == LedShow::Attract) {
+        endShow();
+        Q_EMIT playbackStopped(); // browsers leave attract mode
+    }
+    qCInfo(lcController, "LED self-test: %d LEDs, one every %lld ms", m_media->count(),
+           static_cast<long long>(m_policy.attractStepMs));
+    beginShow(LedShow::SelfTest);
 }

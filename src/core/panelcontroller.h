@@ -66,8 +66,8 @@ public:
     QList<int> quarantined() const;
     PressPolicy policy() const { return m_policy; }
     // From a configuration reload: applies from the next press (the sound
-    // that plays keeps the end it was given).
-    void setPolicy(const PressPolicy &policy) { m_policy = policy; }
+    // that plays keeps the end it was given); the attract times at once.
+    void setPolicy(const PressPolicy &policy);
     // Opening hours (docs/architecture.md, "Opening hours"): while closed,
     // presses are ignored; closing stops what plays and clears the LEDs once.
     // Applies at once, at start and on a reload.
@@ -123,6 +123,15 @@ private:
     void onOpenChanged(bool open);
     Outcome decide(int id);
     void endPlayback(Ending how);
+    void clearLedsUnlessShowing();
+    // Attract mode and the LED self-test (docs/architecture.md, "Attract mode").
+    enum class LedShow { None, Attract, SelfTest };
+    void armIdle();
+    void onIdleDue();
+    void beginShow(LedShow show);
+    void onShowStep();
+    void endShow();
+    void endShowOnPress(Outcome outcome, LedShow show);
 
     const MediaLibrary *m_media;
     Clock *m_clock;
@@ -143,6 +152,11 @@ private:
     LogThrottle m_ignoreLog;
     quint64 m_closedPresses = 0;
     bool m_attracting = false;
+    std::unique_ptr<Alarm> m_idleAlarm; // attract mode, once idle long enough
+    std::unique_ptr<Alarm> m_showAlarm; // the next LED of the chase or the self-test
+    qint64 m_idleSinceMs = 0;           // the later of the last press and the last playback's end
+    LedShow m_show = LedShow::None;
+    int m_showId = 0;                   // the LED the next step lights
     OpeningSchedule m_schedule; // last: its callback reaches the members above
 };
 

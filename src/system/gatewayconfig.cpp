@@ -23,6 +23,7 @@ const QStringList settingNames = {
     QStringLiteral("stuck-presses"),
     QStringLiteral("metrics"),
     QStringLiteral("opening-hours"), QStringLiteral("closed-dates"), QStringLiteral("volume"),
+    QStringLiteral("attract-after-s"), QStringLiteral("attract-step-ms"),
 };
 
 std::optional<qint64> toInteger(const QString &text, qint64 min, qint64 max)
@@ -168,6 +169,16 @@ QString apply(GatewayConfig &config, const QString &name, const QString &value, 
         if (!level)
             return invalid("a volume from 0 (silent) to 100 (full)");
         config.volume = int(*level);
+    } else if (name == QLatin1String("attract-after-s")) {
+        const auto seconds = toInteger(value, 0, 86400);
+        if (!seconds)
+            return invalid("a number of seconds from 0 (off) to 86400");
+        config.pressPolicy.attractAfterMs = *seconds * 1000;
+    } else if (name == QLatin1String("attract-step-ms")) {
+        const auto ms = toInteger(value, 50, 10000);
+        if (!ms)
+            return invalid("a number of milliseconds from 50 to 10000");
+        config.pressPolicy.attractStepMs = *ms;
     }
     return {};
 }
@@ -255,6 +266,8 @@ GatewayConfig::Result GatewayConfig::parse(const QStringList &arguments, const D
         { QStringLiteral("opening-hours"), { QStringLiteral("When presses play, in local time, e.g. 'Mon-Fri 09:00-18:00; Sat,Sun 10:00-17:00' (default: always)."), QStringLiteral("hours") } },
         { QStringLiteral("closed-dates"), { QStringLiteral("Dates closed all day, e.g. '2026-12-24, 2026-12-31..2027-01-01' (default: none)."), QStringLiteral("dates") } },
         { QStringLiteral("volume"), { QStringLiteral("Browsers' volume, 0 to 100 (default: 100)."), QStringLiteral("n") } },
+        { QStringLiteral("attract-after-s"), { QStringLiteral("Seconds without a press, while open and silent, before attract mode: an LED chase and the dashboard's slideshow; 0: off (default: 0)."), QStringLiteral("s") } },
+        { QStringLiteral("attract-step-ms"), { QStringLiteral("Milliseconds each LED of the attract chase and of the LED self-test stays lit, 50 to 10000 (default: 300)."), QStringLiteral("ms") } },
     };
     for (const QString &name : settingNames) {
         const auto &[description, valueName] = descriptions.at(name);
