@@ -98,6 +98,7 @@ int main(int argc, char *argv[])
     QObject::connect(&controller, &PanelController::playbackStopped, &browsers, &BrowserChannel::playbackStopped);
     QObject::connect(&hub, &WebSocketHub::endedReceived, &controller, &PanelController::ended);
     QObject::connect(&controller, &PanelController::openChanged, &browsers, &BrowserChannel::openChanged);
+    QObject::connect(&controller, &PanelController::attractChanged, &browsers, &BrowserChannel::attractChanged);
 
     // The panel's and the media folder's own news.
     QObject::connect(&link, &PanelLink::ready, &controller, &PanelController::panelReady);

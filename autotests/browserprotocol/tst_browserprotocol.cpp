@@ -67,6 +67,10 @@ private Q_SLOTS:
     void encodeIsCompact();
     void stateAndStatusAgree_data();
     void stateAndStatusAgree();
+    void stateAttract_data();
+    void stateAttract();
+    void attractInStateAndStatus_data();
+    void attractInStateAndStatus();
 };
 
 void tst_BrowserProtocol::parse_data()
@@ -175,7 +179,10 @@ void tst_BrowserProtocol::state()
     QCOMPARE(items.last().toObject(), item(firstId + count - 1));
     QCOMPARE(state.value(QLatin1String("open")), QJsonValue(true));
     QCOMPARE(state.value(QLatin1String("volume")), QJsonValue(100));
-    QCOMPARE(state.size(), 13);
+    QCOMPARE(state.value(QLatin1String("attract")), QJsonValue(false));
+    QVERIFY(state.contains(QLatin1String("attract_video")));
+    QVERIFY(state.value(QLatin1String("attract_video")).isNull());
+    QCOMPARE(state.size(), 15);
 }
 
 void tst_BrowserProtocol::stateOpenAndVolume_data()
@@ -259,6 +266,7 @@ void tst_BrowserProtocol::simpleMessages_data()
     QTest::newRow("volume 0") << BrowserProtocol::volume(0) << QByteArray(R"({"level":0,"type":"volume"})");
     QTest::newRow("volume 35") << BrowserProtocol::volume(35) << QByteArray(R"({"level":35,"type":"volume"})");
     QTest::newRow("volume 100") << BrowserProtocol::volume(100) << QByteArray(R"({"level":100,"type":"volume"})");
+    QTest::newRow("attract") << BrowserProtocol::attract() << QByteArray(R"({"type":"attract"})");
 }
 
 void tst_BrowserProtocol::simpleMessages()
@@ -328,6 +336,90 @@ void tst_BrowserProtocol::stateAndStatusAgree()
     QCOMPARE(state.value(QLatin1String("open")), QJsonValue(true));
     QVERIFY(report.value(QLatin1String("next_change")).isNull()); // always open
     QCOMPARE(state.value(QLatin1String("volume")), report.value(QLatin1String("volume")));
+}
+
+// A screen that joins during attract mode joins in; `state` and `media` both
+// say whether the media folder has the attract-mode video.
+void tst_BrowserProtocol::stateAttract_data()
+{
+    QTest::addColumn<bool>("attract");
+    QTest::addColumn<QJsonValue>("video");
+    QTest::newRow("idle, no video") << false << QJsonValue();
+    QTest::newRow("attract, no video") << true << QJsonValue();
+    QTest::newRow("attract, video") << true << QJsonValue(QStringLiteral("/media/attract.mp4?v=5"));
+    QTest::newRow("idle, video") << false << QJsonValue(QStringLiteral("/media/attract.mp4?v=5"));
+}
+
+void tst_BrowserProtocol::stateAttract()
+{
+    QFETCH(bool, attract);
+    QFETCH(QJsonValue, video);
+    GatewaySnapshot s = snapshotOf(0, 10, std::nullopt);
+    s.attract = attract;
+    s.attractVideo = video;
+    const QJsonObject state = received(BrowserProtocol::state(s));
+    QCOMPARE(state.value(QLatin1String("attract")), QJsonValue(attract));
+    QVERIFY(state.contains(QLatin1String("attract_video")));
+    QCOMPARE(state.value(QLatin1String("attract_video")), video);
+    const QJsonObject media = received(BrowserProtocol::media(s));
+    QVERIFY(media.contains(QLatin1String("attract_video")));
+    QCOMPARE(media.value(QLatin1String("attract_video")), video);
+    QVERIFY(!media.contains(QLatin1String("attract")));
+}
+
+void tst_BrowserProtocol::attractInStateAndStatus_data()
+{
+    QTest::addColumn<QByteArray>("video"); // attract.mp4's content; null: none
+    QTest::addColumn<bool>("hasVideo");
+    QTest::newRow("no attract.mp4") << QByteArray() << false;
+    QTest::newRow("empty attract.mp4") << QByteArray("") << false;
+    QTest::newRow("attract.mp4") << QByteArray("mp4") << true;
+}
+
+// From the controller through the snapshot to `state` and /status.
+void tst_BrowserProtocol::attractInStateAndStatus()
+{
+    QFETCH(QByteArray, video);
+    QFETCH(bool, hasVideo);
+
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    for (int id = 0; id < 3; ++id) {
+        for (const char *suffix : { ".jpg", ".mp3" }) {
+            QFile file(dir.filePath(MediaLibrary::baseName(id) + QLatin1String(suffix)));
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write("x");
+        }
+    }
+    if (!video.isNull()) {
+        QFile file(dir.filePath(QStringLiteral("attract.mp4")));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(video);
+    }
+    MediaLibrary media(dir.path(), 0, 3);
+    SteadyClock clock;
+    PanelController controller(&media, &clock);
+    PanelLink link(QStringLiteral("none"), 115200);
+    WebSocketHub hub;
+    const GatewayStatus status(QStringLiteral("custom"), controller, link, hub, media);
+
+    const auto check = [&](bool attract) {
+        const QJsonObject state = received(BrowserProtocol::state(status.snapshot()));
+        QCOMPARE(state.value(QLatin1String("attract")), QJsonValue(attract));
+        QCOMPARE(status.status().value(QLatin1String("attract")), QJsonValue(attract));
+        const QJsonValue url = state.value(QLatin1String("attract_video"));
+        QCOMPARE(url.isString(), hasVideo);
+        if (hasVideo)
+            QVERIFY2(url.toString().startsWith(QLatin1String("/media/attract.mp4?v=")), qPrintable(url.toString()));
+    };
+    check(false);
+    controller.startAttract();
+    check(true);
+    controller.press(1);
+    check(false);
+    // The attract-mode video is no media item, and no media file is missing for it.
+    QCOMPARE(media.items().size(), 3);
+    QVERIFY(media.isComplete());
 }
 
 QTEST_GUILESS_MAIN(tst_BrowserProtocol)

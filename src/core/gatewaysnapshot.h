@@ -3,6 +3,7 @@
 
 #include <QDateTime>
 #include <QJsonArray>
+#include <QJsonValue>
 #include <QString>
 #include <QStringList>
 
@@ -55,6 +56,8 @@ struct GatewaySnapshot
     QDateTime nextOpeningChange;  // invalid when always open
     quint64 closedPresses = 0;    // of ignoredPresses, those while closed
     int volume = 100;             // 0 to 100, for the browsers
+    bool attract = false;         // attract mode runs
+    QJsonValue attractVideo;      // the attract-mode video's URL, or null
 };
 
 #endif // GATEWAYSNAPSHOT_H

@@ -318,3 +318,12 @@ QJsonArray MediaLibrary::items() const
         list.append(item(id));
     return list;
 }
+
+QJsonValue MediaLibrary::attractVideoUrl() const
+{
+    const QString name = MediaScan::attractVideoName();
+    const auto it = m_files.constFind(name);
+    if (it == m_files.cend() || it->size == 0)
+        return QJsonValue::Null;
+    return QStringLiteral("/media/%1?v=%2").arg(name).arg(it->modified, 0, 36);
+}

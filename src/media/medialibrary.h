@@ -44,6 +44,8 @@ public:
     // is none or its length cannot be read.
     std::optional<qint64> durationMs(int id) const;
     QJsonArray items() const;
+    // "/media/attract.mp4?v=…" when the folder has a non-empty one, else null.
+    QJsonValue attractVideoUrl() const;
 
     static QString baseName(int id);
 

@@ -13,9 +13,12 @@ qint64 nanoseconds(const struct timespec &time)
     return qint64(time.tv_sec) * 1000000000 + time.tv_nsec;
 }
 
-// NNN plus one of the suffixes, for an ID in range: the only names that matter.
+// NNN plus one of the suffixes, for an ID in range, and the attract-mode
+// video: the only names that matter.
 bool isMediaName(const char *name, int firstId, int count)
 {
+    if (MediaScan::attractVideoName() == QLatin1String(name))
+        return true;
     const auto digit = [](char c) { return c >= '0' && c <= '9'; };
     if (!digit(name[0]) || !digit(name[1]) || !digit(name[2]))
         return false;

@@ -43,6 +43,9 @@ public:
     static MediaScan read(const QString &folder, int firstId, int count);
     static FolderStamp stampFolder(const QString &path);
     static FileStamp stampFile(const struct stat &info);
+    // The dashboard's attract-mode video, when the folder has one
+    // (docs/architecture.md, "Attract mode").
+    static QLatin1String attractVideoName() { return QLatin1String("attract.mp4"); }
     // The suffixes of one kind of media, the preferred one first.
     static const QList<QLatin1String> &suffixes(Kind kind);
 

@@ -48,6 +48,12 @@ void BrowserChannel::volumeChanged(int level)
     m_hub->broadcast(encode(volume(level)));
 }
 
+void BrowserChannel::attractChanged(bool attracting)
+{
+    if (attracting)
+        m_hub->broadcast(encode(attract()));
+}
+
 void BrowserChannel::mediaChanged()
 {
     m_hub->broadcast(encode(media(m_status->snapshot())));

@@ -30,6 +30,9 @@ public Q_SLOTS:
     void mediaChanged();
     void openChanged(bool open);
     void volumeChanged(int level);
+    // Attract mode began; its end reaches browsers as `stop`, `play` or
+    // `closed` from the controller's other signals.
+    void attractChanged(bool attracting);
 
 private:
     const GatewayStatus *m_status;

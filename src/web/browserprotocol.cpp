@@ -22,6 +22,7 @@ void insertMedia(QJsonObject &message, const GatewaySnapshot &snapshot)
     message.insert(QStringLiteral("media_count"), snapshot.mediaCount);
     message.insert(QStringLiteral("media_complete"), snapshot.mediaComplete);
     message.insert(QStringLiteral("items"), snapshot.items);
+    message.insert(QStringLiteral("attract_video"), snapshot.attractVideo);
 }
 } // namespace
 
@@ -38,6 +39,8 @@ QJsonObject state(const GatewaySnapshot &snapshot)
     message.insert(QStringLiteral("serial_responding"), snapshot.panelResponding);
     message.insert(QStringLiteral("open"), snapshot.open);
     message.insert(QStringLiteral("volume"), snapshot.volume);
+    // A screen that joins during attract mode joins in.
+    message.insert(QStringLiteral("attract"), snapshot.attract);
     insertMedia(message, snapshot);
     return message;
 }
@@ -85,6 +88,11 @@ QJsonObject volume(int level)
     QJsonObject message = typed(QLatin1StringView("volume"));
     message.insert(QStringLiteral("level"), level);
     return message;
+}
+
+QJsonObject attract()
+{
+    return typed(QLatin1StringView("attract"));
 }
 
 QString encode(const QJsonObject &message)

@@ -22,6 +22,8 @@ QJsonObject pong();
 // {"type":"open"} when the opening hours begin, {"type":"closed"} when they end.
 QJsonObject openingChanged(bool open);
 QJsonObject volume(int level);
+// Attract mode began (docs/websocket.md); it ends with `stop`, `play` or `closed`.
+QJsonObject attract();
 // The text of one frame: compact JSON.
 QString encode(const QJsonObject &message);
 

@@ -98,6 +98,8 @@ GatewaySnapshot GatewayStatus::snapshot() const
     s.nextOpeningChange = m_controller.nextOpeningChange();
     s.closedPresses = m_controller.closedPresses();
     s.volume = m_volume;
+    s.attract = m_controller.isAttracting();
+    s.attractVideo = m_media.attractVideoUrl();
     return s;
 }
 
@@ -139,6 +141,7 @@ QJsonObject GatewayStatus::status() const
     status.insert(QStringLiteral("next_change"), orNull(s.nextOpeningChange));
     status.insert(QStringLiteral("closed_presses"), qint64(s.closedPresses));
     status.insert(QStringLiteral("volume"), s.volume);
+    status.insert(QStringLiteral("attract"), s.attract);
     return status;
 }
 
