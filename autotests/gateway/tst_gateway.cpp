@@ -8,6 +8,7 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTcpSocket>
 #include <QTemporaryDir>
@@ -113,6 +114,7 @@ private Q_SLOTS:
     void reloadKeepsRunningOnBadConfig_data();
     void reloadKeepsRunningOnBadConfig();
     void openingHoursAndVolumeLive();
+    void attractMode();
 
 private:
     enum class Panel {
@@ -1508,6 +1510,75 @@ void TestGateway::openingHoursAndVolumeLive()
     QVERIFY(report.value("next_change"_L1).isNull());
     QVERIFY(http().get("/test/play/5").body.startsWith("OK: play 5"));
     QVERIFY(expectLine("LEDSET 005"));
+    QVERIFY(stopsCleanly());
+}
+
+// Attract mode (docs/architecture.md, "Attract mode"): after a second without
+// a press the panel shows an LED chase and browsers are told; a press ends it
+// and plays, a press that does not play ends it and clears the LEDs.
+void TestGateway::attractMode()
+{
+    const QString video = m_mediaDir + u"/attract.mp4"_s;
+    QVERIFY(writeFile(video, "not really a video"));
+    const auto removeVideo = qScopeGuard([&video] { QFile::remove(video); });
+    QVERIFY2(launch({ u"--attract-after-s"_s, u"1"_s, u"--attract-step-ms"_s, u"50"_s }), qPrintable(m_launchError));
+    auto browser = connectBrowser();
+    QVERIFY(browser);
+
+    // The chase: every ID in turn, from the first.
+    for (const QByteArray &line : { "LEDSET 000", "LEDSET 001", "LEDSET 002", "LEDSET 003", "LEDSET 004" })
+        QVERIFY(expectLine(line, 5000));
+    QCOMPARE(browser->take(), message(u"attract"_s));
+    QCOMPARE(status().value("attract"_L1).toBool(false), true);
+    // A screen that joins now joins in, and learns of the video.
+    WsClient late;
+    QVERIFY(late.open(m_gateway->port()));
+    const QJsonObject state = late.take();
+    QCOMPARE(state.value("type"_L1).toString(), u"state"_s);
+    QCOMPARE(state.value("attract"_L1).toBool(false), true);
+    const QString videoUrl = state.value("attract_video"_L1).toString();
+    QVERIFY2(videoUrl.startsWith("/media/attract.mp4?v="_L1), qPrintable(videoUrl));
+    const RawHttpClient::Response served = http().get(videoUrl.toUtf8());
+    QCOMPARE(served.status, 200);
+    QCOMPARE(served.header("content-type"), QByteArray("video/mp4"));
+    QCOMPARE(served.body, QByteArray("not really a video"));
+
+    // A press ends it at once and plays.
+    QVERIFY(m_pty->write("PRESS 003\n"));
+    for (WsClient *client : { browser.get(), &late }) {
+        QCOMPARE(client->take(), message(u"stop"_s));
+        const QJsonObject play = client->take();
+        QCOMPARE(play.value("type"_L1).toString(), u"play"_s);
+        QCOMPARE(play.value("id"_L1).toInt(-1), 3);
+    }
+    QJsonObject report = status();
+    QCOMPARE(report.value("attract"_L1).toBool(true), false);
+    QCOMPARE(report.value("current_button"_L1).toInt(-1), 3);
+    // The chase lines written before the press arrived, then its LED and,
+    // once its sound ended, LEDCLR: no chase line after the press.
+    browser->send(message(u"ended"_s, { { u"id"_s, 3 } }));
+    QByteArray line;
+    QByteArray before;
+    for (int i = 0; i < 200 && line != "LEDCLR"; ++i) {
+        before = line;
+        QVERIFY(m_pty->takeLine(&line));
+    }
+    QCOMPARE(line, QByteArray("LEDCLR"));
+    QCOMPARE(before, QByteArray("LEDSET 003"));
+
+    // Idle again for a second: the chase starts over from the first ID.
+    QVERIFY(expectLine("LEDSET 000", 5000));
+    QCOMPARE(browser->take(), message(u"attract"_s));
+    // A press that does not play (no such ID) ends it too: LEDs off, and
+    // browsers leave attract mode with `stop`.
+    QVERIFY(m_pty->write("PRESS 999\n"));
+    for (int i = 0; i < 100 && line != "LEDCLR"; ++i)
+        QVERIFY(m_pty->takeLine(&line));
+    QCOMPARE(line, QByteArray("LEDCLR"));
+    QCOMPARE(browser->take(), message(u"stop"_s));
+    report = status();
+    QCOMPARE(report.value("attract"_L1).toBool(true), false);
+    QCOMPARE(report.value("rejected_presses"_L1).toInt(), 1);
     QVERIFY(stopsCleanly());
 }
 
