@@ -11,7 +11,9 @@
 //   i18n.js        English and German texts
 //   debug.js       the debug panel
 //   kiosk.js       cursor hiding and screen wake lock
+//   attract.js     attract mode: slideshow or attract.mp4 while nobody presses
 
+import { attract } from './attract.js';
 import { onUnlock, setupAutoplay } from './autoplay.js';
 import { slideshow } from './backdrop.js';
 import { startConnection, url } from './connection.js';
@@ -60,6 +62,7 @@ function applyMedia(message) {
     }
     showMedia(message.media_complete);
     preloader.sync(gateway.items);
+    attract.setVideo(message.attract_video);
 }
 
 function handleMessage(message) {
@@ -73,8 +76,14 @@ function handleMessage(message) {
         player.syncTo(message.current, gateway.items, message.elapsed_ms ?? 0);
         player.setVolume(message.volume ?? 100);
         applyOpen(message.open);
+        if (message.attract && message.open !== false) attract.start();
+        else attract.stop();
+        break;
+    case 'attract':
+        attract.start();
         break;
     case 'closed':
+        attract.stop();
         applyOpen(false);
         break;
     case 'open':
@@ -90,9 +99,11 @@ function handleMessage(message) {
         showPanel(message.connected, message.responding);
         break;
     case 'stop':
+        attract.stop();
         player.stop();
         break;
     case 'play': {
+        attract.stop();
         const { id, image, audio, video } = message;
         player.play({ id, image, audio, video });
         break;
@@ -103,6 +114,7 @@ function handleMessage(message) {
 }
 
 slideshow.images = () => preloader.backdropsReady();
+attract.pictures = () => [...gateway.items.values()].map((item) => item.image).filter(Boolean);
 preloader.onLoaded = () => slideshow.kick();
 onUnlock(() => preloader.pump());
 
