@@ -527,6 +527,53 @@ test('dashboard in headless Chromium', async (t) => {
         assert.deepEqual(pageErrors, [], 'no uncaught script errors');
     });
 
+    await step(t, 'attract mode after a second without a press: a slideshow of the pictures, left at a play', async () => {
+        const config = path.join(tmpDir, 'empty.conf');
+        const reloads = () => gateway.output.split('configuration reloaded').length - 1;
+        const reloadsBefore = reloads();
+        const endedBefore = endedIds().length;
+        const from = panel.lines.length;
+        fs.writeFileSync(config, 'attract_after_s = 1\nattract_step_ms = 100\n');
+        gateway.kill('SIGHUP');
+        await waitForBody('attract', 'true');
+        // The panel's chase, from the first LED on.
+        await panel.waitLine('LEDSET 001', await panel.waitLine('LEDSET 000', from));
+        // One of the media pictures fills the screen; the idle page steps back.
+        await page.waitForFunction(() => {
+            const shown = document.querySelector('#attract .attract-slide.visible');
+            return shown && /\/media\/\d{3}\.jpg/.test(shown.src) && shown.naturalWidth > 0
+                && getComputedStyle(shown).opacity === '1';
+        }, null, { timeout: 10_000, polling: 50 });
+        await page.waitForFunction(() => document.querySelector('.idle-title').checkVisibility({ visibilityProperty: true }) === false);
+        assert.equal(await page.evaluate(() => getComputedStyle(document.getElementById('attract')).visibility), 'visible');
+        assert.deepEqual(await page.evaluate(() => window.playingMedia()), [], 'attract mode makes no sound');
+        await shot('browser-attract.png');
+
+        // A page opened now joins in.
+        const late = await context.newPage();
+        await late.goto(`http://127.0.0.1:${port}/`);
+        await late.waitForFunction(() => document.body.dataset.attract === 'true', null, { timeout: 10_000 });
+        await late.close();
+
+        // A press ends it and plays.
+        panel.write('PRESS 002');
+        await waitPlaying(2);
+        // Held, so that it cannot end (and send `ended`) before the steps below stop it.
+        await page.evaluate(() => document.getElementById('audio').pause());
+        assert.equal(await body('attract'), 'false');
+        await page.waitForFunction(() => getComputedStyle(document.getElementById('attract')).visibility === 'hidden');
+        await page.waitForFunction(() => document.querySelector('#play .frame .media').checkVisibility({ visibilityProperty: true }));
+
+        // Attract mode off again, and the sound stopped rather than ended, for the steps that follow.
+        fs.writeFileSync(config, '');
+        gateway.kill('SIGHUP');
+        await waitFor('the reload', () => reloads() >= reloadsBefore + 2, 5000);
+        assert.equal((await fetch(`http://127.0.0.1:${port}/test/stop`)).status, 200);
+        await waitForBody('view', 'idle');
+        assert.equal(endedIds().length, endedBefore);
+        assert.deepEqual(pageErrors, [], 'no uncaught script errors');
+    });
+
     await step(t, 'gateway restart: the page shows the outage, reconnects by itself, and plays again', async () => {
         const navigations = [];
         page.on('framenavigated', (frame) => { if (frame === page.mainFrame()) navigations.push(frame.url()); });
