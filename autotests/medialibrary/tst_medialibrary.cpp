@@ -105,6 +105,7 @@ private Q_SLOTS:
     void durationFollowsChange_data();
     void durationFollowsChange();
     void unknownLengthLoggedOnce();
+    void attractVideoFollowsFolder();
 
 private:
     // Writes a file whose modification time lies in the past, so that any
@@ -995,6 +996,38 @@ void tst_MediaLibrary::unknownLengthLoggedOnce()
     QVERIFY(hasDuration(library, 7, 2500));
     QCOMPARE(countMediaLog(QStringLiteral("media: 1 sound of unknown length: 003.mp3")), 1);
     QCOMPARE(countMediaLog(QStringLiteral("has no length")), 2);
+}
+
+// The dashboards' attract-mode video (docs/architecture.md, "Attract mode"):
+// named while it has content, followed live like the media files, and no
+// media item of its own.
+void tst_MediaLibrary::attractVideoFollowsFolder()
+{
+    populate(0, 10);
+    MediaLibrary library(m_dir->path(), 0, 10);
+    QVERIFY(library.attractVideoUrl().isNull());
+    library.setCheckInterval(QuickCheckMs);
+    library.startWatching();
+    QSignalSpy changed(&library, &MediaLibrary::changed);
+    const QJsonArray items = library.items();
+
+    write(QStringLiteral("attract.mp4"), "a video");
+    QTRY_VERIFY(library.attractVideoUrl().isString());
+    QVERIFY2(library.attractVideoUrl().toString().startsWith(QLatin1String("/media/attract.mp4?v=")),
+             qPrintable(library.attractVideoUrl().toString()));
+    QVERIFY(changed.size() >= 1);
+    QCOMPARE(library.items(), items);
+    QVERIFY(library.isComplete());
+
+    const int changes = int(changed.size());
+    write(QStringLiteral("attract.mp4"), QByteArray()); // emptied: as if absent
+    QTRY_VERIFY(library.attractVideoUrl().isNull());
+    QVERIFY(changed.size() > changes);
+    write(QStringLiteral("attract.mp4"), "another video");
+    QTRY_VERIFY(library.attractVideoUrl().isString());
+    QVERIFY(QFile::remove(path(QStringLiteral("attract.mp4"))));
+    QTRY_VERIFY(library.attractVideoUrl().isNull());
+    QCOMPARE(library.items(), items);
 }
 
 QTEST_GUILESS_MAIN(tst_MediaLibrary)
