@@ -4,9 +4,11 @@
 #include "system/configlinevalue.h"
 
 #include <QCommandLineParser>
+#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QSettings>
+#include <QStandardPaths>
 
 #include <map>
 #include <optional>
@@ -23,6 +25,7 @@ const QStringList settingNames = {
     QStringLiteral("stuck-presses"),
     QStringLiteral("metrics"),
     QStringLiteral("opening-hours"), QStringLiteral("closed-dates"), QStringLiteral("volume"),
+    QStringLiteral("stats-db"),
 };
 
 std::optional<qint64> toInteger(const QString &text, qint64 min, qint64 max)
@@ -168,6 +171,10 @@ QString apply(GatewayConfig &config, const QString &name, const QString &value, 
         if (!level)
             return invalid("a volume from 0 (silent) to 100 (full)");
         config.volume = int(*level);
+    } else if (name == QLatin1String("stats-db")) {
+        if (value.trimmed().isEmpty())
+            return invalid("a file path, or none");
+        config.statsDb = value.trimmed() == QLatin1String("none") ? QString() : value.trimmed();
     }
     return {};
 }
@@ -219,6 +226,15 @@ bool isHashComment(const QString &key)
 
 } // namespace
 
+QString GatewayConfig::defaultStatsDb()
+{
+    // systemd lists one folder per StateDirectory= entry, separated by ':'.
+    QString folder = qEnvironmentVariable("STATE_DIRECTORY").section(QLatin1Char(':'), 0, 0);
+    if (folder.isEmpty())
+        folder = QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation);
+    return QDir(folder).filePath(QStringLiteral("stats.sqlite"));
+}
+
 GatewayConfig::Result GatewayConfig::parse(const QStringList &arguments, const Defaults &defaults)
 {
     Result result;
@@ -255,6 +271,7 @@ GatewayConfig::Result GatewayConfig::parse(const QStringList &arguments, const D
         { QStringLiteral("opening-hours"), { QStringLiteral("When presses play, in local time, e.g. 'Mon-Fri 09:00-18:00; Sat,Sun 10:00-17:00' (default: always)."), QStringLiteral("hours") } },
         { QStringLiteral("closed-dates"), { QStringLiteral("Dates closed all day, e.g. '2026-12-24, 2026-12-31..2027-01-01' (default: none)."), QStringLiteral("dates") } },
         { QStringLiteral("volume"), { QStringLiteral("Browsers' volume, 0 to 100 (default: 100)."), QStringLiteral("n") } },
+        { QStringLiteral("stats-db"), { QStringLiteral("SQLite file of the play records, or none (default: %1).").arg(defaultStatsDb()), QStringLiteral("file") } },
     };
     for (const QString &name : settingNames) {
         const auto &[description, valueName] = descriptions.at(name);

@@ -3,6 +3,7 @@
 #include "core/panelcontroller.h"
 #include "media/medialibrary.h"
 #include "panel/panellink.h"
+#include "records/playrecorder.h"
 #include "web/websockethub.h"
 
 #include <QCoreApplication>
@@ -139,6 +140,12 @@ QJsonObject GatewayStatus::status() const
     status.insert(QStringLiteral("next_change"), orNull(s.nextOpeningChange));
     status.insert(QStringLiteral("closed_presses"), qint64(s.closedPresses));
     status.insert(QStringLiteral("volume"), s.volume);
+    const bool recording = m_recorder && m_recorder->isEnabled();
+    status.insert(QStringLiteral("records"),
+                  QJsonObject { { QStringLiteral("enabled"), recording },
+                                { QStringLiteral("written"), recording ? qint64(m_recorder->written()) : 0 },
+                                { QStringLiteral("failed"), recording ? qint64(m_recorder->failed()) : 0 },
+                                { QStringLiteral("error"), recording ? orNull(m_recorder->errorString()) : QJsonValue() } });
     return status;
 }
 
