@@ -218,9 +218,10 @@ void RecordWriter::fail(const QString &error, qsizetype dropped)
 {
     m_failed += quint64(dropped);
     m_droppedInOutage += quint64(dropped);
-    if (error == m_error)
-        return; // the same outage: logged once
-    m_error = error;
+    const bool newOutage = m_error.isEmpty();
+    m_error = error; // the latest cause, for /status
+    if (!newOutage)
+        return; // logged once per outage, whatever its causes along the way
     qCWarning(lcRecords).noquote() << QStringLiteral("cannot write records to %1: %2; presses still play, their records "
                                                      "are dropped and counted, and the file is tried again every %3 s")
                                               .arg(m_path, error)
