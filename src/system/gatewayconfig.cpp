@@ -271,7 +271,7 @@ GatewayConfig::Result GatewayConfig::parse(const QStringList &arguments, const D
         { QStringLiteral("opening-hours"), { QStringLiteral("When presses play, in local time, e.g. 'Mon-Fri 09:00-18:00; Sat,Sun 10:00-17:00' (default: always)."), QStringLiteral("hours") } },
         { QStringLiteral("closed-dates"), { QStringLiteral("Dates closed all day, e.g. '2026-12-24, 2026-12-31..2027-01-01' (default: none)."), QStringLiteral("dates") } },
         { QStringLiteral("volume"), { QStringLiteral("Browsers' volume, 0 to 100 (default: 100)."), QStringLiteral("n") } },
-        { QStringLiteral("stats-db"), { QStringLiteral("SQLite file of the play records, or none (default: %1).").arg(defaultStatsDb()), QStringLiteral("file") } },
+        { QStringLiteral("stats-db"), { QStringLiteral("SQLite file of the play records, or none (default: stats.sqlite in $STATE_DIRECTORY, else in ~/.local/share/selection-panel)."), QStringLiteral("file") } },
     };
     for (const QString &name : settingNames) {
         const auto &[description, valueName] = descriptions.at(name);
