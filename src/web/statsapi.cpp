@@ -12,6 +12,8 @@
 #include <QRegularExpression>
 #include <QUrlQuery>
 
+#include <cstdio>
+
 namespace {
 
 void replyJson(HttpResponder &responder, int status, const QJsonObject &body, HttpResponder::HeaderList headers = {})
@@ -47,18 +49,43 @@ StatsApi::StatsApi(StatsStore *store, const Clock *clock) : m_store(store), m_cl
 QByteArray StatsApi::csvLine(qint64 timeMs, int id, const QString &event, const QString &detail,
                              const qint64 *listenedMs)
 {
-    const QDateTime local = QDateTime::fromMSecsSinceEpoch(timeMs);
+    LocalOffsets offsets;
+    return csvLine(offsets, timeMs, id, event, detail, listenedMs);
+}
+
+QByteArray StatsApi::csvLine(LocalOffsets &offsets, qint64 timeMs, int id, const QString &event,
+                             const QString &detail, const qint64 *listenedMs)
+{
     // ISO 8601 with the offset in effect then, e.g. 2026-03-29T03:00:00+02:00,
     // and +00:00 rather than Z, so that every line has the same shape.
-    const int offset = local.offsetFromUtc();
-    QByteArray line = local.toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss")).toLatin1();
-    line += offset < 0 ? '-' : '+';
-    line += QByteArray::number(qAbs(offset) / 3600).rightJustified(2, '0') + ':'
-            + QByteArray::number(qAbs(offset) % 3600 / 60).rightJustified(2, '0');
-    line += ',' + QByteArray::number(id) + ',' + event.toLatin1() + ',' + detail.toLatin1() + ',';
+    const int offsetS = offsets.at(timeMs);
+    const qint64 localMs = timeMs + offsetS * 1000;
+    const qint64 localS = localMs >= 0 ? localMs / 1000 : (localMs - 999) / 1000; // rounded down
+    const qint64 days = localS >= 0 ? localS / 86400 : (localS - 86399) / 86400;
+    const int secondOfDay = int(localS - days * 86400);
+    const QDate date = QDate(1970, 1, 1).addDays(days);
+    const int offsetMinutes = qAbs(offsetS) / 60;
+    char text[40];
+    std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d,", date.year(), date.month(), date.day(),
+                  secondOfDay / 3600, secondOfDay / 60 % 60, secondOfDay % 60, offsetS < 0 ? '-' : '+',
+                  offsetMinutes / 60, offsetMinutes % 60);
+    QByteArray line(text);
+    line += QByteArray::number(id) + ',' + event.toLatin1() + ',' + detail.toLatin1() + ',';
     if (listenedMs)
         line += QByteArray::number(*listenedMs);
     return line;
+}
+
+int StatsApi::LocalOffsets::at(qint64 timeMs)
+{
+    // Clocks change on a quarter hour in every zone there is: one look-up per
+    // quarter hour keeps a year of records cheap to write out.
+    const qint64 quarter = timeMs >= 0 ? timeMs / 900000 : (timeMs - 899999) / 900000;
+    if (quarter != m_quarter) {
+        m_quarter = quarter;
+        m_offsetS = QDateTime::fromMSecsSinceEpoch(quarter * 900000).offsetFromUtc();
+    }
+    return m_offsetS;
 }
 
 void StatsApi::respond(const HttpRequest &request, HttpResponder &responder, bool csv)
@@ -86,8 +113,9 @@ void StatsApi::respond(const HttpRequest &request, HttpResponder &responder, boo
 
     if (csv) {
         QByteArray body = QByteArrayLiteral("time,id,event,detail,listened_ms\r\n");
-        const bool ok = m_store->rows(from, to, [&body](const StatsStore::Row &row) {
-            body += csvLine(row.timeMs, row.id, row.event, row.detail, row.listenedMs ? &*row.listenedMs : nullptr);
+        LocalOffsets offsets;
+        const bool ok = m_store->rows(from, to, [&body, &offsets](const StatsStore::Row &row) {
+            body += csvLine(offsets, row.timeMs, row.id, row.event, row.detail, row.listenedMs ? &*row.listenedMs : nullptr);
             body += "\r\n";
         });
         if (!ok)

@@ -5,6 +5,8 @@
 #include <QDate>
 #include <QString>
 
+#include <limits>
+
 class Clock;
 class HttpResponder;
 class StatsStore;
@@ -26,6 +28,19 @@ public:
                               const qint64 *listenedMs);
 
 private:
+    // The local time's offset from UTC, looked up once per quarter hour.
+    class LocalOffsets
+    {
+    public:
+        int at(qint64 timeMs);
+
+    private:
+        qint64 m_quarter = std::numeric_limits<qint64>::min();
+        int m_offsetS = 0;
+    };
+    static QByteArray csvLine(LocalOffsets &offsets, qint64 timeMs, int id, const QString &event,
+                              const QString &detail, const qint64 *listenedMs);
+
     StatsStore *m_store;
     const Clock *m_clock;
 };
