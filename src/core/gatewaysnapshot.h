@@ -55,6 +55,10 @@ struct GatewaySnapshot
     QDateTime nextOpeningChange;  // invalid when always open
     quint64 closedPresses = 0;    // of ignoredPresses, those while closed
     int volume = 100;             // 0 to 100, for the browsers
+    bool recordsEnabled = false;  // play records on (stats_db not none)
+    quint64 recordsWritten = 0;   // committed to the records file
+    quint64 recordsFailed = 0;    // dropped: the file could not be written
+    QString recordsError;         // why it cannot be written now; empty when it can
 };
 
 #endif // GATEWAYSNAPSHOT_H

@@ -99,6 +99,12 @@ GatewaySnapshot GatewayStatus::snapshot() const
     s.nextOpeningChange = m_controller.nextOpeningChange();
     s.closedPresses = m_controller.closedPresses();
     s.volume = m_volume;
+    if (m_recorder && m_recorder->isEnabled()) {
+        s.recordsEnabled = true;
+        s.recordsWritten = m_recorder->written();
+        s.recordsFailed = m_recorder->failed();
+        s.recordsError = m_recorder->errorString();
+    }
     return s;
 }
 
@@ -140,12 +146,11 @@ QJsonObject GatewayStatus::status() const
     status.insert(QStringLiteral("next_change"), orNull(s.nextOpeningChange));
     status.insert(QStringLiteral("closed_presses"), qint64(s.closedPresses));
     status.insert(QStringLiteral("volume"), s.volume);
-    const bool recording = m_recorder && m_recorder->isEnabled();
     status.insert(QStringLiteral("records"),
-                  QJsonObject { { QStringLiteral("enabled"), recording },
-                                { QStringLiteral("written"), recording ? qint64(m_recorder->written()) : 0 },
-                                { QStringLiteral("failed"), recording ? qint64(m_recorder->failed()) : 0 },
-                                { QStringLiteral("error"), recording ? orNull(m_recorder->errorString()) : QJsonValue() } });
+                  QJsonObject { { QStringLiteral("enabled"), s.recordsEnabled },
+                                { QStringLiteral("written"), qint64(s.recordsWritten) },
+                                { QStringLiteral("failed"), qint64(s.recordsFailed) },
+                                { QStringLiteral("error"), orNull(s.recordsError) } });
     return status;
 }
 
