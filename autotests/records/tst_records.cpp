@@ -61,12 +61,15 @@ private Q_SLOTS:
     void acknowledgedSurviveKill();
     void unwritablePlace_data();
     void unwritablePlace();
+    void readOnlyFileSystem();
     void fullDisk();
 
 private:
     bool launch(const QStringList &extra, bool withPanel = false);
     RawHttpClient http() const { return RawHttpClient(m_gateway->port()); }
     QJsonObject records();
+    // A tiny tmpfs of our own (root only); false when it cannot be had.
+    bool mountSmall(const QString &options);
     // A press on the pty panel, answered with its LEDSET.
     bool pressAndLight(int id);
 
@@ -241,18 +244,48 @@ void tst_Records::unwritablePlace()
     QVERIFY(QJsonDocument::fromJson(stats.body).object().contains(u"error"_s));
 }
 
+bool tst_Records::mountSmall(const QString &options)
+{
+    if (::geteuid() != 0)
+        return false;
+    m_mountPoint = m_dir.filePath(u"small"_s);
+    if (!QDir().mkpath(m_mountPoint)
+        || QProcess::execute(u"mount"_s, { u"-t"_s, u"tmpfs"_s, u"-o"_s, options, u"tmpfs"_s, m_mountPoint }) != 0) {
+        m_mountPoint.clear();
+        return false;
+    }
+    return true;
+}
+
+// The records file on a file system that turned read-only (an SD card that
+// failed, say): one warning, presses played.
+void tst_Records::readOnlyFileSystem()
+{
+    if (!mountSmall(u"size=1m"_s))
+        QSKIP("needs root and a tmpfs of its own");
+    const QString path = m_mountPoint + u"/stats.sqlite"_s;
+    QVERIFY(launch({ u"--stats-db"_s, path }));
+    QCOMPARE(http().get("/test/play/1").status, 200);
+    QTRY_COMPARE(records().value(u"written"_s).toInt(), 1);
+    m_gateway->stop();
+    QCOMPARE(QProcess::execute(u"mount"_s, { u"-o"_s, u"remount,ro"_s, m_mountPoint }), 0);
+
+    QVERIFY(launch({ u"--stats-db"_s, path }, true));
+    for (int i = 0; i < 5; ++i)
+        QVERIFY(pressAndLight(i));
+    QTRY_COMPARE(records().value(u"failed"_s).toInt(), 5 + 4);
+    QCOMPARE(records().value(u"written"_s).toInt(), 0);
+    QVERIFY(!records().value(u"error"_s).toString().isEmpty());
+    QVERIFY(m_gateway->waitForLog(u"panel.records: cannot write records to "_s + path) >= 0);
+    QCOMPARE(m_gateway->countLog(u"panel.records: cannot write"_s), 1);
+}
+
 // A full disk (a tiny tmpfs, root only): one warning, records dropped and
 // counted, presses played; when space is back, recording resumes by itself.
 void tst_Records::fullDisk()
 {
-    if (::geteuid() != 0)
-        QSKIP("mounting a tmpfs needs root");
-    m_mountPoint = m_dir.filePath(u"small"_s);
-    QVERIFY(QDir().mkpath(m_mountPoint));
-    if (QProcess::execute(u"mount"_s, { u"-t"_s, u"tmpfs"_s, u"-o"_s, u"size=512k"_s, u"tmpfs"_s, m_mountPoint }) != 0) {
-        m_mountPoint.clear();
-        QSKIP("cannot mount a tmpfs here");
-    }
+    if (!mountSmall(u"size=512k"_s))
+        QSKIP("needs root and a tmpfs of its own");
     const QString path = m_mountPoint + u"/stats.sqlite"_s;
     QVERIFY(launch({ u"--stats-db"_s, path }, true));
     QVERIFY(pressAndLight(1));
