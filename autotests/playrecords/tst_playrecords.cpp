@@ -88,6 +88,7 @@ private Q_SLOTS:
     void writtenAndReadBack();
     void recorderStampsAndCommits();
     void quitCommitsLastBatch();
+    void groupCommit();
     void newerLayoutRefused();
     void olderLayoutMigrated();
     void notADatabase();
@@ -209,6 +210,19 @@ void tst_PlayRecords::quitCommitsLastBatch()
             recorder.recordPress(i % 10, PanelController::Outcome::Played);
     }
     QCOMPARE(pragma(dbPath(), u"SELECT COUNT(*) FROM records"_s).toInt(), 1000);
+}
+
+// A burst of presses is committed in a few transactions, not one each: the
+// records queued while one commits go into the next together.
+void tst_PlayRecords::groupCommit()
+{
+    PlayRecorder recorder(dbPath(), &m_clock);
+    QTRY_VERIFY(QFile::exists(dbPath())); // opened, so the burst meets a ready writer
+    QSignalSpy batches(&recorder, &PlayRecorder::progressed);
+    for (int i = 0; i < 1000; ++i)
+        recorder.recordPress(i % 10, PanelController::Outcome::Played);
+    QTRY_COMPARE(recorder.written(), quint64(1000));
+    QVERIFY2(batches.size() <= 100, qPrintable(QString::number(batches.size())));
 }
 
 // A file from a later release: not touched, and a clear error on both sides.
