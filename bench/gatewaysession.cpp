@@ -94,7 +94,13 @@ bool GatewaySession::start(const Options &options)
     m_gateway.setLogFile(options.logPath.isEmpty()
                              ? m_logDir.filePath(QStringLiteral("gateway.log"))
                              : options.logPath);
-    m_gateway.setEnvironment(childEnvironment());
+    // The gateway's default records file goes into the state directory:
+    // here the session's own folder, so a run writes records as an exhibit
+    // does and leaves nothing in the user's home.
+    QProcessEnvironment environment = childEnvironment();
+    if (!environment.contains(QStringLiteral("STATE_DIRECTORY")))
+        environment.insert(QStringLiteral("STATE_DIRECTORY"), m_logDir.path());
+    m_gateway.setEnvironment(environment);
     if (!m_gateway.startCommand(command)) {
         m_error = m_gateway.errorString();
         return false;

@@ -46,6 +46,8 @@ if [ ! -x "$build/selection-panel" ]; then
     cmake --build "$build"
 fi
 cmake --install "$build" --prefix /usr
+# Qt's SQLite driver is a plugin the linker does not see: the play records need it.
+install_missing libqt6sql6-sqlite
 
 # 2. The service user; dialout opens the panel's tty.
 if ! getent passwd "$user" >/dev/null; then

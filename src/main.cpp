@@ -3,6 +3,8 @@
 #include "core/steadyclock.h"
 #include "media/medialibrary.h"
 #include "panel/panellink.h"
+#include "records/playrecorder.h"
+#include "records/statsstore.h"
 #include "system/configreloader.h"
 #include "system/gatewayconfig.h"
 #include "system/logging.h"
@@ -12,6 +14,7 @@
 #include "web/browserchannel.h"
 #include "web/gatewaystatus.h"
 #include "web/httpfrontend.h"
+#include "web/statsapi.h"
 #include "web/websockethub.h"
 
 #include <QCoreApplication>
@@ -86,6 +89,12 @@ int main(int argc, char *argv[])
     limits.requestTimeoutMs = config.httpTimeoutS * 1000;
     HttpFrontend http(&controller, &status, media.folder(), limits);
     http.setMetricsEnabled(config.metrics);
+    // Play records (docs/architecture.md, "src/records/"): written in their own thread, read for /api/stats.
+    PlayRecorder recorder(config.statsDb, &clock);
+    status.setRecorder(&recorder);
+    StatsStore statsStore(config.statsDb);
+    StatsApi statsApi(&statsStore, &clock);
+    http.setStatsApi(&statsApi);
     SystemdNotifier systemd;
     UnixSignalWatcher signalWatcher;
     ConfigReloader reloader(app.arguments(), defaults, config);
@@ -99,6 +108,8 @@ int main(int argc, char *argv[])
     QObject::connect(&hub, &WebSocketHub::endedReceived, &controller, &PanelController::ended);
     QObject::connect(&controller, &PanelController::openChanged, &browsers, &BrowserChannel::openChanged);
     QObject::connect(&controller, &PanelController::attractChanged, &browsers, &BrowserChannel::attractChanged);
+    QObject::connect(&controller, &PanelController::pressHandled, &recorder, &PlayRecorder::recordPress);
+    QObject::connect(&controller, &PanelController::playbackEnded, &recorder, &PlayRecorder::recordEnding);
 
     // The panel's and the media folder's own news.
     QObject::connect(&link, &PanelLink::ready, &controller, &PanelController::panelReady);

@@ -27,10 +27,11 @@ taglib_dev_package() {
 taglib_dev=$(taglib_dev_package "$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")")
 
 # What building the gateway with CMake needs; all but TagLib's are named the
-# same on bookworm (Qt 6.4) and trixie (Qt 6.8).
+# same on bookworm (Qt 6.4) and trixie (Qt 6.8). Qt's SQLite driver is a
+# plugin, loaded at run time: the play records and their tests need it.
 build_packages=(cmake ninja-build g++ pkg-config libsystemd-dev
                 qt6-base-dev qt6-serialport-dev qt6-websockets-dev
-                "$taglib_dev")
+                "$taglib_dev" libqt6sql6-sqlite)
 # CI also builds selection-panel.pro, with qmake and make.
 ci_build_packages=("${build_packages[@]}" qmake6 make)
 # The tests on top: the browser test drives Chromium against a socat pty.

@@ -101,7 +101,7 @@ EOF
 started=1
 log "gateway on port $http_port"
 setsid "$build/selection-panel" --serial-port none --http-host 127.0.0.1 --http-port "$http_port" \
-    --media-dir "$repo/media" >"$tmp/gateway.log" 2>&1 &
+    --media-dir "$repo/media" --stats-db none >"$tmp/gateway.log" 2>&1 &
 gateway_pid=$!
 
 # No GPU here: wlroots renders with pixman.

@@ -192,6 +192,7 @@ async function startGateway(serialPath, media = mediaDir, extraArgs = []) {
         '--media-dir', media,
         '--mode', 'prototype',
         '--first-id', '0',
+        '--stats-db', 'none',
         ...extraArgs,
     ]);
     const child = gateway;

@@ -68,6 +68,8 @@ void tst_ConfigReloader::reload_data()
     QTest::newRow("mode") << port << port + "mode = production\n" << QString() << 0 << QStringList { "mode" } << true;
     QTest::newRow("media_count") << port << port + "media_count = 37\n" << QString() << 0
                                  << QStringList { "media_count" } << true;
+    QTest::newRow("stats_db") << port << port + "stats_db = none\n" << QString() << 0 << QStringList { "stats_db" }
+                              << true;
     QTest::newRow("serial port and http_port")
             << port << QByteArray("serial_port = /dev/ttyUSB0\nhttp_port = 9000\n") << "/dev/ttyUSB0" << 115200
             << QStringList { "http_port" } << true;
@@ -125,6 +127,7 @@ void tst_ConfigReloader::reload()
     QCOMPARE(reloader.running().mode, started.config.mode);
     QCOMPARE(reloader.running().mediaCount, started.config.mediaCount);
     QCOMPARE(reloader.running().firstId, started.config.firstId);
+    QCOMPARE(reloader.running().statsDb, started.config.statsDb);
 }
 
 // Sent SIGHUP again with the same file, the gateway does not repeat itself;

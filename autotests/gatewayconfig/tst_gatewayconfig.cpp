@@ -3,6 +3,8 @@
 #include <QFile>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QScopeGuard>
+#include <QStandardPaths>
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
@@ -40,6 +42,8 @@ private Q_SLOTS:
     void metricsOption();
     void attractOptions_data();
     void attractOptions();
+    void statsDbOption_data();
+    void statsDbOption();
 
 private:
     // Writes the INI files of a row; "@config" in the arguments becomes the given file.
@@ -629,7 +633,8 @@ void tst_GatewayConfig::programPortTaken()
     QProcess gateway;
     gateway.start(QStringLiteral(PANEL_GATEWAY_BINARY),
                   { QStringLiteral("--config"), givenPath(), QStringLiteral("--serial-port"), QStringLiteral("none"),
-                    QStringLiteral("--media-dir"), m_dir->path(), QStringLiteral("--http-host"),
+                    QStringLiteral("--media-dir"), m_dir->path(), QStringLiteral("--stats-db"), QStringLiteral("none"),
+                    QStringLiteral("--http-host"),
                     QStringLiteral("127.0.0.1"), QStringLiteral("--http-port"), port });
     QVERIFY2(gateway.waitForFinished(30000), qPrintable(gateway.errorString()));
     QCOMPARE(gateway.exitStatus(), QProcess::NormalExit);
@@ -769,4 +774,58 @@ void tst_GatewayConfig::attractOptions()
     const GatewayConfig::Result help = GatewayConfig::parse(prepare({ "--help" }, {}, {}), defaults());
     QVERIFY(help.message.contains(QLatin1String("--attract-after-s")));
     QVERIFY(help.message.contains(QLatin1String("--attract-step-ms")));
+// `stats_db` (README.md, "Configuration"): a path, `none`, or by default
+// stats.sqlite in systemd's state directory, else the application data folder.
+void tst_GatewayConfig::statsDbOption_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QByteArray>("file");
+    QTest::addColumn<QString>("stateDirectory"); // $STATE_DIRECTORY; empty: unset
+    QTest::addColumn<QString>("expected");       // "@state", "@appdata" or a path; empty: off; "!": an error
+
+    const QByteArray none;
+    QTest::newRow("default, no state directory") << QStringList() << none << "" << "@appdata/stats.sqlite";
+    QTest::newRow("default, state directory") << QStringList() << none << "/var/lib/panel-test" << "/var/lib/panel-test/stats.sqlite";
+    QTest::newRow("default, several state directories")
+            << QStringList() << none << "/var/lib/first:/var/lib/second" << "/var/lib/first/stats.sqlite";
+    QTest::newRow("--stats-db none") << QStringList{ "--stats-db", "none" } << none << "/var/lib/panel-test" << "";
+    QTest::newRow("--stats-db path") << QStringList{ "--stats-db", "/srv/records.sqlite" } << none << "" << "/srv/records.sqlite";
+    QTest::newRow("file path") << QStringList{ "--config", "@config" } << QByteArray("stats_db = /srv/a.sqlite\n") << ""
+                               << "/srv/a.sqlite";
+    QTest::newRow("file none") << QStringList{ "--config", "@config" } << QByteArray("stats_db = none\n") << "" << "";
+    QTest::newRow("command line over file") << QStringList{ "--config", "@config", "--stats-db", "/srv/b.sqlite" }
+                                            << QByteArray("stats_db = none\n") << "" << "/srv/b.sqlite";
+    QTest::newRow("--stats-db empty") << QStringList{ "--stats-db", " " } << none << "" << "!";
+    QTest::newRow("file empty") << QStringList{ "--config", "@config" } << QByteArray("stats_db =\n") << "" << "!";
+}
+
+void tst_GatewayConfig::statsDbOption()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QByteArray, file);
+    QFETCH(QString, stateDirectory);
+    QFETCH(QString, expected);
+
+    const QByteArray saved = qgetenv("STATE_DIRECTORY");
+    const bool wasSet = qEnvironmentVariableIsSet("STATE_DIRECTORY");
+    const auto restore = qScopeGuard([&] {
+        if (wasSet)
+            qputenv("STATE_DIRECTORY", saved);
+        else
+            qunsetenv("STATE_DIRECTORY");
+    });
+    if (stateDirectory.isEmpty())
+        qunsetenv("STATE_DIRECTORY");
+    else
+        qputenv("STATE_DIRECTORY", stateDirectory.toUtf8());
+
+    const GatewayConfig::Result result = GatewayConfig::parse(prepare(arguments, file, {}), defaults());
+    if (expected == QLatin1String("!")) {
+        QCOMPARE(result.outcome, GatewayConfig::Outcome::Error);
+        QVERIFY2(result.message.contains(QLatin1String("--stats-db")), qPrintable(result.message));
+        return;
+    }
+    QVERIFY2(result.outcome == GatewayConfig::Outcome::Run, qPrintable(result.message));
+    expected.replace(QLatin1String("@appdata"), QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation));
+    QCOMPARE(result.config.statsDb, expected);
 }

@@ -26,8 +26,9 @@ public:
     void setEnvironment(const QProcessEnvironment &environment);
 
     // Starts the selection-panel built in this tree with `arguments` plus
-    // host, port and config options; returns once it logs that it listens
-    // (false on exit or timeout).
+    // host, port and config options, and `--stats-db none` unless the
+    // arguments or the config file name a records file; returns once it
+    // logs that it listens (false on exit or timeout).
     bool start(const QStringList &arguments, const QString &configFile);
     // Starts any command, program first; returns once it runs.
     bool startCommand(const QStringList &command);
@@ -61,6 +62,7 @@ Q_SIGNALS:
 
 private:
     bool startOnce(const QStringList &arguments, const QString &configFile);
+    static bool givesStatsDb(const QStringList &arguments, const QString &configFile);
     bool run(const QString &program, const QStringList &arguments);
     void readLog();
 

@@ -58,6 +58,10 @@ struct GatewaySnapshot
     int volume = 100;             // 0 to 100, for the browsers
     bool attract = false;         // attract mode runs
     QJsonValue attractVideo;      // the attract-mode video's URL, or null
+    bool recordsEnabled = false;  // play records on (stats_db not none)
+    quint64 recordsWritten = 0;   // committed to the records file
+    quint64 recordsFailed = 0;    // dropped: the file could not be written
+    QString recordsError;         // why it cannot be written now; empty when it can
 };
 
 #endif // GATEWAYSNAPSHOT_H

@@ -57,6 +57,10 @@ QString onOff(bool on)
 {
     return on ? QStringLiteral("on") : QStringLiteral("off");
 }
+QString noneIfEmpty(const QString &path)
+{
+    return path.isEmpty() ? QStringLiteral("none") : path;
+}
 } // namespace
 
 void ConfigReloader::nameRestartOnly(const GatewayConfig &next, const QString &source)
@@ -76,6 +80,7 @@ void ConfigReloader::nameRestartOnly(const GatewayConfig &next, const QString &s
           QString::number(next.maxConnections) },
         { QStringLiteral("http_timeout_s"), QString::number(m_running.httpTimeoutS), QString::number(next.httpTimeoutS) },
         { QStringLiteral("metrics"), onOff(m_running.metrics), onOff(next.metrics) },
+        { QStringLiteral("stats_db"), noneIfEmpty(m_running.statsDb), noneIfEmpty(next.statsDb) },
     };
     // A preset mode implies its count: name the one the file sets.
     if (next.mode == QLatin1String("custom"))

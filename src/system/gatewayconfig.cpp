@@ -4,9 +4,11 @@
 #include "system/configlinevalue.h"
 
 #include <QCommandLineParser>
+#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QSettings>
+#include <QStandardPaths>
 
 #include <map>
 #include <optional>
@@ -24,6 +26,7 @@ const QStringList settingNames = {
     QStringLiteral("metrics"),
     QStringLiteral("opening-hours"), QStringLiteral("closed-dates"), QStringLiteral("volume"),
     QStringLiteral("attract-after-s"), QStringLiteral("attract-step-ms"),
+    QStringLiteral("stats-db"),
 };
 
 std::optional<qint64> toInteger(const QString &text, qint64 min, qint64 max)
@@ -179,6 +182,10 @@ QString apply(GatewayConfig &config, const QString &name, const QString &value, 
         if (!ms)
             return invalid("a number of milliseconds from 50 to 10000");
         config.pressPolicy.attractStepMs = *ms;
+    } else if (name == QLatin1String("stats-db")) {
+        if (value.trimmed().isEmpty())
+            return invalid("a file path, or none");
+        config.statsDb = value.trimmed() == QLatin1String("none") ? QString() : value.trimmed();
     }
     return {};
 }
@@ -230,6 +237,15 @@ bool isHashComment(const QString &key)
 
 } // namespace
 
+QString GatewayConfig::defaultStatsDb()
+{
+    // systemd lists one folder per StateDirectory= entry, separated by ':'.
+    QString folder = qEnvironmentVariable("STATE_DIRECTORY").section(QLatin1Char(':'), 0, 0);
+    if (folder.isEmpty())
+        folder = QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation);
+    return QDir(folder).filePath(QStringLiteral("stats.sqlite"));
+}
+
 GatewayConfig::Result GatewayConfig::parse(const QStringList &arguments, const Defaults &defaults)
 {
     Result result;
@@ -268,6 +284,7 @@ GatewayConfig::Result GatewayConfig::parse(const QStringList &arguments, const D
         { QStringLiteral("volume"), { QStringLiteral("Browsers' volume, 0 to 100 (default: 100)."), QStringLiteral("n") } },
         { QStringLiteral("attract-after-s"), { QStringLiteral("Seconds without a press, while open and silent, before attract mode: an LED chase and the dashboard's slideshow; 0: off (default: 0)."), QStringLiteral("s") } },
         { QStringLiteral("attract-step-ms"), { QStringLiteral("Milliseconds each LED of the attract chase and of the LED self-test stays lit, 50 to 10000 (default: 300)."), QStringLiteral("ms") } },
+        { QStringLiteral("stats-db"), { QStringLiteral("SQLite file of the play records, or none (default: stats.sqlite in $STATE_DIRECTORY, else in ~/.local/share/selection-panel)."), QStringLiteral("file") } },
     };
     for (const QString &name : settingNames) {
         const auto &[description, valueName] = descriptions.at(name);

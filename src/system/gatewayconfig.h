@@ -23,6 +23,9 @@ public:
 
     struct Result;
     static Result parse(const QStringList &arguments, const Defaults &defaults);
+    // stats.sqlite in the state directory: systemd's $STATE_DIRECTORY, else
+    // the user's application data folder.
+    static QString defaultStatsDb();
 
     QString serialPort = QStringLiteral("auto");
     qint32 baudRate = 115200;
@@ -40,6 +43,7 @@ public:
     QString openingHours; // empty: always open (README.md, "Opening hours")
     QString closedDates;
     int volume = 100;     // 0 to 100, for the browsers
+    QString statsDb = defaultStatsDb(); // the play records' file; empty: off (`none`)
     QString configFile; // the file that was read, if any
 };
 

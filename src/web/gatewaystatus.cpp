@@ -3,6 +3,7 @@
 #include "core/panelcontroller.h"
 #include "media/medialibrary.h"
 #include "panel/panellink.h"
+#include "records/playrecorder.h"
 #include "web/websockethub.h"
 
 #include <QCoreApplication>
@@ -100,6 +101,12 @@ GatewaySnapshot GatewayStatus::snapshot() const
     s.volume = m_volume;
     s.attract = m_controller.isAttracting();
     s.attractVideo = m_media.attractVideoUrl();
+    if (m_recorder && m_recorder->isEnabled()) {
+        s.recordsEnabled = true;
+        s.recordsWritten = m_recorder->written();
+        s.recordsFailed = m_recorder->failed();
+        s.recordsError = m_recorder->errorString();
+    }
     return s;
 }
 
@@ -142,6 +149,11 @@ QJsonObject GatewayStatus::status() const
     status.insert(QStringLiteral("closed_presses"), qint64(s.closedPresses));
     status.insert(QStringLiteral("volume"), s.volume);
     status.insert(QStringLiteral("attract"), s.attract);
+    status.insert(QStringLiteral("records"),
+                  QJsonObject { { QStringLiteral("enabled"), s.recordsEnabled },
+                                { QStringLiteral("written"), qint64(s.recordsWritten) },
+                                { QStringLiteral("failed"), qint64(s.recordsFailed) },
+                                { QStringLiteral("error"), orNull(s.recordsError) } });
     return status;
 }
 

@@ -10,6 +10,7 @@
 class MediaLibrary;
 class PanelController;
 class PanelLink;
+class PlayRecorder;
 class WebSocketHub;
 
 // Gathers the facts of the whole gateway from the objects that own them into
@@ -30,6 +31,8 @@ public:
     // The browsers' volume, 0 to 100: from the configuration, not owned by
     // any of the objects above.
     void setVolume(int level) { m_volume = level; }
+    // The play records' state for /status (`records`); none: recording off.
+    void setRecorder(const PlayRecorder *recorder) { m_recorder = recorder; }
 
 private:
     static bool isHealthy(const GatewaySnapshot &snapshot);
@@ -42,6 +45,7 @@ private:
     const MediaLibrary &m_media;
     QElapsedTimer m_uptime;
     int m_volume = 100;
+    const PlayRecorder *m_recorder = nullptr;
 };
 
 #endif // GATEWAYSTATUS_H

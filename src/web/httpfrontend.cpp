@@ -7,6 +7,7 @@
 #include "web/httpresponder.h"
 #include "web/httpserver.h"
 #include "web/metricstext.h"
+#include "web/statsapi.h"
 
 #include <QJsonDocument>
 
@@ -81,6 +82,8 @@ void HttpFrontend::handle(const HttpRequest &request, HttpResponder &responder)
         return report(request, responder, path == QLatin1String("/health"));
     if (path == QLatin1String("/metrics") && m_metricsEnabled)
         return metrics(request, responder);
+    if ((path == QLatin1String("/api/stats") || path == QLatin1String("/api/stats.csv")) && m_stats)
+        return m_stats->respond(request, responder, path.endsWith(QLatin1String(".csv")));
 
     qCInfo(lcHttp).noquote() << "404 for" << request.url.path(QUrl::FullyEncoded).left(200) << "from"
                              << request.peer.toString();

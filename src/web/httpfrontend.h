@@ -11,6 +11,7 @@
 class GatewayStatus;
 class HttpServer;
 class PanelController;
+class StatsApi;
 struct HttpRequest;
 class HttpResponder;
 
@@ -29,6 +30,9 @@ public:
 
     // /metrics answers, or is an unknown path (`metrics = off`).
     void setMetricsEnabled(bool enabled) { m_metricsEnabled = enabled; }
+    // /api/stats and /api/stats.csv (docs/http.md, "/api/stats"); without
+    // one they are unknown paths.
+    void setStatsApi(StatsApi *stats) { m_stats = stats; }
 
     // Answers one request; public for the tests of the routes.
     void handle(const HttpRequest &request, HttpResponder &responder);
@@ -49,6 +53,7 @@ private:
     HttpServer *m_server;
     QString m_error;
     bool m_metricsEnabled = true;
+    StatsApi *m_stats = nullptr;
 };
 
 #endif // HTTPFRONTEND_H

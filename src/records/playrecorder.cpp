@@ -1,0 +1,65 @@
+#include "records/playrecorder.h"
+
+#include "core/clock.h"
+#include "records/recordwriter.h"
+
+#include <QMetaEnum>
+
+namespace {
+
+// The enum value's name in lower case, as /metrics and /api/stats.csv show it.
+template<typename Enum>
+QString nameOf(Enum value)
+{
+    return QString::fromLatin1(QMetaEnum::fromType<Enum>().valueToKey(int(value))).toLower();
+}
+
+} // namespace
+
+PlayRecorder::PlayRecorder(const QString &path, const Clock *clock, QObject *parent)
+    : QObject(parent), m_path(path), m_clock(clock)
+{
+    if (path.isEmpty())
+        return;
+    m_thread.setObjectName(QStringLiteral("records"));
+    m_writer = new RecordWriter(path);
+    m_writer->moveToThread(&m_thread);
+    connect(&m_thread, &QThread::finished, m_writer, &QObject::deleteLater);
+    connect(m_writer, &RecordWriter::progressed, this, &PlayRecorder::onProgressed);
+    m_thread.start();
+    QMetaObject::invokeMethod(m_writer, &RecordWriter::open, Qt::QueuedConnection);
+}
+
+PlayRecorder::~PlayRecorder()
+{
+    if (!m_writer)
+        return;
+    // Behind every record queued so far; the thread then ends with the file closed.
+    QMetaObject::invokeMethod(m_writer, &RecordWriter::close, Qt::BlockingQueuedConnection);
+    m_thread.quit();
+    m_thread.wait();
+}
+
+void PlayRecorder::recordPress(int id, PanelController::Outcome outcome)
+{
+    if (!m_writer)
+        return;
+    PlayRecord record { m_clock->wallMs(), id, QStringLiteral("press"), nameOf(outcome), std::nullopt };
+    QMetaObject::invokeMethod(m_writer, [writer = m_writer, record] { writer->append(record); }, Qt::QueuedConnection);
+}
+
+void PlayRecorder::recordEnding(int id, PanelController::Ending how, qint64 listenedMs)
+{
+    if (!m_writer)
+        return;
+    PlayRecord record { m_clock->wallMs(), id, QStringLiteral("end"), nameOf(how), listenedMs };
+    QMetaObject::invokeMethod(m_writer, [writer = m_writer, record] { writer->append(record); }, Qt::QueuedConnection);
+}
+
+void PlayRecorder::onProgressed(quint64 written, quint64 failed, const QString &error)
+{
+    m_written = written;
+    m_failed = failed;
+    m_error = error;
+    Q_EMIT progressed();
+}
