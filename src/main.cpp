@@ -3,6 +3,7 @@
 #include "core/steadyclock.h"
 #include "media/medialibrary.h"
 #include "panel/panellink.h"
+#include "system/adminpasswordcommand.h"
 #include "system/configreloader.h"
 #include "system/gatewayconfig.h"
 #include "system/logging.h"
@@ -55,6 +56,8 @@ int main(int argc, char *argv[])
     case GatewayConfig::Outcome::Error:
         std::fprintf(stderr, "selection-panel: %s\n", qPrintable(parsed.message));
         return 2;
+    case GatewayConfig::Outcome::SetAdminPassword:
+        return AdminPasswordCommand::run(parsed.config.adminPasswordFile);
     case GatewayConfig::Outcome::Run:
         break;
     }
