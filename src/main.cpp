@@ -7,6 +7,7 @@
 #include "system/configreloader.h"
 #include "system/gatewayconfig.h"
 #include "system/logging.h"
+#include "system/logtail.h"
 #include "system/processlimits.h"
 #include "system/systemdnotifier.h"
 #include "system/unixsignalwatcher.h"
@@ -62,6 +63,8 @@ int main(int argc, char *argv[])
         break;
     }
     const GatewayConfig &config = parsed.config;
+    // The last log lines for the staff console, from the first line on.
+    LogTail logTail;
     qCInfo(lcConfig).noquote() << QStringLiteral("selection-panel %1, mode %2, IDs %3 to %4%5")
                                           .arg(QStringLiteral(PANEL_VERSION), config.mode)
                                           .arg(config.firstId)
