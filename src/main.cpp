@@ -11,6 +11,7 @@
 #include "system/processlimits.h"
 #include "system/systemdnotifier.h"
 #include "system/unixsignalwatcher.h"
+#include "web/adminapi.h"
 #include "web/browserchannel.h"
 #include "web/gatewaystatus.h"
 #include "web/httpfrontend.h"
@@ -92,6 +93,8 @@ int main(int argc, char *argv[])
     limits.requestTimeoutMs = config.httpTimeoutS * 1000;
     HttpFrontend http(&controller, &status, media.folder(), limits);
     http.setMetricsEnabled(config.metrics);
+    AdminApi admin(&controller, &status, &hub, &logTail, &clock, config.adminPasswordFile);
+    http.setAdminApi(&admin);
     SystemdNotifier systemd;
     UnixSignalWatcher signalWatcher;
     ConfigReloader reloader(app.arguments(), defaults, config);
@@ -130,6 +133,11 @@ int main(int argc, char *argv[])
                          controller.setOpeningHours(OpeningHours(hours, closedDates));
                      });
     QObject::connect(&reloader, &ConfigReloader::volumeChanged, &browsers, [&status, &browsers](int level) {
+        status.setVolume(level);
+        browsers.volumeChanged(level);
+    });
+    // The staff console's volume goes the way a reload's does.
+    QObject::connect(&admin, &AdminApi::volumeChanged, &browsers, [&status, &browsers](int level) {
         status.setVolume(level);
         browsers.volumeChanged(level);
     });

@@ -8,6 +8,7 @@
 #include <QObject>
 #include <QTcpSocket>
 
+class AdminApi;
 class GatewayStatus;
 class HttpServer;
 class PanelController;
@@ -29,6 +30,9 @@ public:
 
     // /metrics answers, or is an unknown path (`metrics = off`).
     void setMetricsEnabled(bool enabled) { m_metricsEnabled = enabled; }
+    // The staff console's routes and session gate; without it, every
+    // guarded path is refused (docs/http.md, "/admin and /api/admin").
+    void setAdminApi(AdminApi *admin) { m_admin = admin; }
 
     // Answers one request; public for the tests of the routes.
     void handle(const HttpRequest &request, HttpResponder &responder);
@@ -49,6 +53,7 @@ private:
     HttpServer *m_server;
     QString m_error;
     bool m_metricsEnabled = true;
+    AdminApi *m_admin = nullptr;
 };
 
 #endif // HTTPFRONTEND_H
