@@ -3,7 +3,7 @@
 
 #include <QString>
 
-// `selection-panel --set-admin-password` (README.md, "The staff console"):
+// `selection-panel --set-admin-password` (README.md, "The staff console's password"):
 // reads the new password, twice without echo from a terminal or once from
 // a pipe, and stores its hash (AdminPassword) in `path`: atomically, mode
 // 0640, in the group of the directory, so that the service, a member of
