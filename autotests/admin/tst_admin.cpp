@@ -18,7 +18,10 @@
 
 #include <memory>
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
 
 using namespace Qt::StringLiterals;
 
@@ -58,6 +61,8 @@ private Q_SLOTS:
     void passwordFile();
     void passwordRefused_data();
     void passwordRefused();
+    void passwordFromTerminal_data();
+    void passwordFromTerminal();
     void consoleOffWithoutPassword();
     void gateRefuses_data();
     void gateRefuses();
@@ -240,6 +245,59 @@ void tst_Admin::passwordRefused()
     QVERIFY2(output.startsWith("selection-panel: "), output.constData());
     QVERIFY(file.open(QIODevice::ReadOnly));
     QCOMPARE(file.readAll(), before);
+}
+
+void tst_Admin::passwordFromTerminal_data()
+{
+    QTest::addColumn<QByteArray>("again");
+    QTest::addColumn<int>("exitCode");
+
+    QTest::newRow("the same twice") << password << 0;
+    QTest::newRow("two different") << QByteArray("correct horse battery stable") << 2;
+}
+
+// From a terminal (a pty as stdin): asked twice, never echoed; two that
+// differ store nothing.
+void tst_Admin::passwordFromTerminal()
+{
+    QFETCH(QByteArray, again);
+    QFETCH(int, exitCode);
+    QFile::remove(passwordPath());
+    PtyPair terminal;
+    QVERIFY(terminal.open());
+    terminal.setQueueSupervisionLines(true);
+    // Cooked, with echo, as a shell leaves its terminal (PtyPair makes it raw).
+    {
+        const int slave = ::open(QFile::encodeName(terminal.slavePath()).constData(), O_RDWR | O_NOCTTY);
+        QVERIFY(slave >= 0);
+        struct termios attributes;
+        QCOMPARE(::tcgetattr(slave, &attributes), 0);
+        attributes.c_lflag |= ICANON | ECHO;
+        attributes.c_iflag |= ICRNL;
+        attributes.c_oflag |= OPOST | ONLCR;
+        QCOMPARE(::tcsetattr(slave, TCSANOW, &attributes), 0);
+        ::close(slave);
+    }
+    QProcess process;
+    process.setStandardInputFile(terminal.slavePath());
+    process.start(QStringLiteral(PANEL_GATEWAY_BINARY),
+                  { u"--config"_s, m_dir.filePath(u"gateway.conf"_s), u"--set-admin-password"_s });
+    QVERIFY(process.waitForStarted(10000));
+    QByteArray prompts;
+    const auto waitForPrompt = [&](const QByteArray &prompt) {
+        QTRY_VERIFY_WITH_TIMEOUT((prompts += process.readAllStandardError()).endsWith(prompt), 10000);
+    };
+    waitForPrompt("New admin password: ");
+    QVERIFY(terminal.write(password + '\n'));
+    waitForPrompt("Once more: ");
+    QVERIFY(terminal.write(again + '\n'));
+    QVERIFY(process.waitForFinished(30000));
+    QCOMPARE(process.exitCode(), exitCode);
+    QCOMPARE(QFile::exists(passwordPath()), exitCode == 0);
+    // What the terminal shows: the line ends, never the password.
+    QByteArray line;
+    while (terminal.takeLine(&line, 200))
+        QVERIFY2(!line.contains("correct"), line.constData());
 }
 
 // No password file, no console; setting one takes effect without a restart.

@@ -42,8 +42,7 @@ bool AdminPasswordCommand::readLine(bool terminal, const char *prompt, QByteArra
 {
     line->clear();
     if (terminal) {
-        std::fputs(prompt, stderr);
-        std::fflush(stderr);
+        // Echo off before the prompt: nothing typed after it is ever shown.
         if (::tcgetattr(STDIN_FILENO, &savedTerminal) == 0) {
             struct termios quiet = savedTerminal;
             quiet.c_lflag &= ~tcflag_t(ECHO);
@@ -54,6 +53,8 @@ bool AdminPasswordCommand::readLine(bool terminal, const char *prompt, QByteArra
             echoOff = 1;
             ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
         }
+        std::fputs(prompt, stderr);
+        std::fflush(stderr);
     }
     bool gotAny = false;
     for (int c; (c = std::getchar()) != EOF;) {
