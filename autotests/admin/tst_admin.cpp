@@ -486,7 +486,7 @@ void tst_Admin::virtualPress()
     QVERIFY(m_pty->takeLine(&line));
     QCOMPARE(line, QByteArray("LEDSET 003"));
     QJsonObject message = browser.take();
-    if (message.value("type"_L1) == "stop"_L1)
+    if (message.value("type"_L1).toString() == u"stop"_s)
         message = browser.take();
     QCOMPARE(message.value("type"_L1).toString(), u"play"_s);
     QCOMPARE(message.value("id"_L1).toInt(-1), 3);
