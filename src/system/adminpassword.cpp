@@ -5,6 +5,8 @@
 #include <QPasswordDigestor>
 #include <QRandomGenerator>
 
+#include <array>
+
 namespace {
 
 const QByteArray scheme = QByteArrayLiteral("pbkdf2-sha256");
@@ -32,8 +34,9 @@ QByteArray AdminPassword::derive(QByteArrayView password, const QByteArray &salt
 AdminPassword AdminPassword::create(QByteArrayView password, int iterations)
 {
     AdminPassword result;
-    QByteArray salt(SaltBytes, Qt::Uninitialized);
-    QRandomGenerator::system()->generate(salt.begin(), salt.end());
+    std::array<quint32, SaltBytes / sizeof(quint32)> random;
+    QRandomGenerator::system()->fillRange(random.data(), random.size());
+    const QByteArray salt(reinterpret_cast<const char *>(random.data()), SaltBytes);
     result.m_iterations = iterations;
     result.m_salt = salt;
     result.m_hash = derive(password, salt, iterations);

@@ -14,7 +14,7 @@
 class AdminPassword
 {
 public:
-    // One check takes about 90 ms on a desktop x86-64 core and some 300 ms
+    // One check takes about 85 ms on a current x86-64 core and some 300 ms
     // on a Raspberry Pi 4 (docs/http.md, "/admin and /api/admin").
     static constexpr int DefaultIterations = 60000;
     static constexpr int SaltBytes = 16;
