@@ -80,6 +80,8 @@ private Q_SLOTS:
     void panelLayout();
     void methods_data();
     void methods();
+    void crossOrigin_data();
+    void crossOrigin();
 
 private:
     // Runs `selection-panel --config <dir>/gateway.conf --set-admin-password`
@@ -693,6 +695,54 @@ void tst_Admin::methods()
     QCOMPARE(after.value("volume"_L1).toInt(), 100);
     QByteArray line;
     QVERIFY(!m_pty->takeLine(&line, 200));
+}
+
+void tst_Admin::crossOrigin_data()
+{
+    QTest::addColumn<QByteArray>("origin"); // "@port": the gateway's
+    QTest::addColumn<bool>("refused");
+
+    QTest::newRow("no Origin (not a browser)") << QByteArray() << false;
+    QTest::newRow("same origin") << QByteArray("http://127.0.0.1:@port") << false;
+    QTest::newRow("same origin, other case") << QByteArray("HTTP://127.0.0.1:@port") << false;
+    QTest::newRow("other site") << QByteArray("http://exhibit.example") << true;
+    QTest::newRow("other port") << QByteArray("http://127.0.0.1:1") << true;
+    QTest::newRow("other scheme's default port") << QByteArray("https://127.0.0.1") << true;
+    QTest::newRow("null") << QByteArray("null") << true;
+}
+
+// A browser's POST from a page of another origin (SameSite lets another
+// port of the same host through) is refused before it does anything.
+void tst_Admin::crossOrigin()
+{
+    QFETCH(QByteArray, origin);
+    QFETCH(bool, refused);
+    QCOMPARE(setPassword(password + '\n'), 0);
+    QVERIFY(launch());
+    origin.replace("@port", QByteArray::number(m_gateway->port()));
+    const QByteArray originHeader = origin.isEmpty() ? QByteArray() : "Origin: " + origin + "\r\n";
+    const QByteArray cookie = logIn();
+
+    RawHttpClient::Response response = http().requestWithBody("POST", "/admin/login", loginBody(password), originHeader);
+    QCOMPARE(response.status, refused ? 403 : 200);
+    QCOMPARE(response.header("Set-Cookie").isEmpty(), refused);
+
+    response = http().requestWithBody("POST", "/api/admin/press/3", {}, originHeader + "Cookie: " + cookie + "\r\n");
+    QByteArray line;
+    if (refused) {
+        QCOMPARE(response.status, 403);
+        QCOMPARE(json(response), QJsonObject({ { u"error"_s, u"cross-origin request refused"_s } }));
+        QVERIFY(!m_pty->takeLine(&line, 300));
+        QVERIFY(status().value("current_button"_L1).isNull());
+        // Nor does it log out.
+        QCOMPARE(http().requestWithBody("POST", "/admin/logout", {}, originHeader + "Cookie: " + cookie + "\r\n").status,
+                 403);
+        QCOMPARE(get("/api/admin/state", cookie).status, 200);
+    } else {
+        QCOMPARE(response.status, 200);
+        QVERIFY(m_pty->takeLine(&line));
+        QCOMPARE(line, QByteArray("LEDSET 003"));
+    }
 }
 
 QTEST_GUILESS_MAIN(tst_Admin)

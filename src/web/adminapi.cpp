@@ -13,6 +13,7 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QUrl>
 
 #include <algorithm>
 
@@ -81,6 +82,18 @@ std::optional<QJsonObject> jsonBody(const HttpRequest &request)
     return document.object();
 }
 
+// A browser names the page that sends a POST in Origin; one from another
+// site or port (which SameSite does not tell apart from this one) is not
+// the console's. Clients without Origin (curl, scripts) are not browsers.
+bool isCrossOrigin(const HttpRequest &request)
+{
+    const QByteArray origin = request.value("origin");
+    if (origin.isEmpty())
+        return false;
+    const QUrl url(QString::fromLatin1(origin));
+    return !url.isValid() || url.authority().compare(QString::fromLatin1(request.value("host")), Qt::CaseInsensitive) != 0;
+}
+
 const char *outcomeName(PanelController::Outcome outcome)
 {
     switch (outcome) {
@@ -113,6 +126,9 @@ AdminApi::AdminApi(PanelController *controller, const GatewayStatus *status, con
                          }),
       m_refusedLog(3, 60s, [](quint64 heldBack) {
           qCWarning(lcAdmin) << heldBack << "more console logins refused in the last minute (too many wrong passwords)";
+      }),
+      m_crossOriginLog(3, 60s, [](quint64 heldBack) {
+          qCWarning(lcAdmin) << heldBack << "more console requests from another origin refused in the last minute";
       })
 {
 }
@@ -136,6 +152,17 @@ bool AdminApi::hasSession(const HttpRequest &request)
 bool AdminApi::handle(const HttpRequest &request, HttpResponder &responder)
 {
     const QString path = request.url.path();
+    const bool own = path == QLatin1String("/admin/login") || path == QLatin1String("/admin/logout")
+            || path.startsWith(QLatin1String("/api/admin/"));
+    if (own && request.method == allowPost && isCrossOrigin(request)) {
+        if (m_crossOriginLog.allow()) {
+            qCWarning(lcAdmin).noquote() << "console request from another origin refused:"
+                                         << QString::fromLatin1(request.value("origin").left(100)) << "from"
+                                         << peer(request);
+        }
+        replyError(responder, 403, QStringLiteral("cross-origin request refused"));
+        return true;
+    }
     if (path == QLatin1String("/admin/login"))
         login(request, responder);
     else if (path == QLatin1String("/admin/logout"))

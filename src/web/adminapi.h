@@ -64,6 +64,7 @@ private:
     AdminSessions m_sessions;
     LogThrottle m_wrongPasswordLog; // a guessing client must not flood the journal
     LogThrottle m_refusedLog;
+    LogThrottle m_crossOriginLog;
 };
 
 #endif // ADMINAPI_H
