@@ -13,7 +13,9 @@
 #include "system/gatewayconfig.h"
 
 #include <QCoreApplication>
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QTemporaryDir>
 
 #include <cstddef>
@@ -116,6 +118,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     case GatewayConfig::Outcome::ShowVersion:
         // Only on request, never from a config file.
         FUZZ_CHECK(anyOption);
+        break;
+    case GatewayConfig::Outcome::SetAdminPassword:
+        // The same, and always beside the config file given.
+        FUZZ_CHECK(anyOption);
+        FUZZ_CHECK(QFileInfo(result.config.adminPasswordFile).dir() == QFileInfo(configFile).dir());
         break;
     }
     return 0;

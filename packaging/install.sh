@@ -58,7 +58,8 @@ fi
 usermod -a -G dialout "$user"
 
 # 3. Config: an operator's edited file is never overwritten.
-install -d -m 0755 "$confdir"
+# Its group is the service's: the console's admin-password (0640) takes it.
+install -d -m 0755 -g "$user" "$confdir"
 if [ -e "$confdir/selection-panel.conf" ]; then
     install -m 0644 "$repo/packaging/selection-panel.conf" "$confdir/selection-panel.conf.example"
     log "kept $confdir/selection-panel.conf (new example: selection-panel.conf.example)"

@@ -5,12 +5,15 @@
 #include "panel/panellink.h"
 #include "records/playrecorder.h"
 #include "records/statsstore.h"
+#include "system/adminpasswordcommand.h"
 #include "system/configreloader.h"
 #include "system/gatewayconfig.h"
 #include "system/logging.h"
+#include "system/logtail.h"
 #include "system/processlimits.h"
 #include "system/systemdnotifier.h"
 #include "system/unixsignalwatcher.h"
+#include "web/adminapi.h"
 #include "web/browserchannel.h"
 #include "web/gatewaystatus.h"
 #include "web/httpfrontend.h"
@@ -58,10 +61,14 @@ int main(int argc, char *argv[])
     case GatewayConfig::Outcome::Error:
         std::fprintf(stderr, "selection-panel: %s\n", qPrintable(parsed.message));
         return 2;
+    case GatewayConfig::Outcome::SetAdminPassword:
+        return AdminPasswordCommand::run(parsed.config.adminPasswordFile);
     case GatewayConfig::Outcome::Run:
         break;
     }
     const GatewayConfig &config = parsed.config;
+    // The last log lines for the staff console, from the first line on.
+    LogTail logTail;
     qCInfo(lcConfig).noquote() << QStringLiteral("selection-panel %1, mode %2, IDs %3 to %4%5")
                                           .arg(QStringLiteral(PANEL_VERSION), config.mode)
                                           .arg(config.firstId)
@@ -95,6 +102,8 @@ int main(int argc, char *argv[])
     StatsStore statsStore(config.statsDb);
     StatsApi statsApi(&statsStore, &clock);
     http.setStatsApi(&statsApi);
+    AdminApi admin(&controller, &status, &hub, &logTail, &clock, config.adminPasswordFile);
+    http.setAdminApi(&admin);
     SystemdNotifier systemd;
     UnixSignalWatcher signalWatcher;
     ConfigReloader reloader(app.arguments(), defaults, config);
@@ -136,6 +145,11 @@ int main(int argc, char *argv[])
                          controller.setOpeningHours(OpeningHours(hours, closedDates));
                      });
     QObject::connect(&reloader, &ConfigReloader::volumeChanged, &browsers, [&status, &browsers](int level) {
+        status.setVolume(level);
+        browsers.volumeChanged(level);
+    });
+    // The staff console's volume goes the way a reload's does.
+    QObject::connect(&admin, &AdminApi::volumeChanged, &browsers, [&status, &browsers](int level) {
         status.setVolume(level);
         browsers.volumeChanged(level);
     });

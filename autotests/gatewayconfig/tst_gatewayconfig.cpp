@@ -1,5 +1,6 @@
 #include "system/gatewayconfig.h"
 
+#include <QDir>
 #include <QFile>
 #include <QProcess>
 #include <QRegularExpression>
@@ -44,6 +45,8 @@ private Q_SLOTS:
     void attractOptions();
     void statsDbOption_data();
     void statsDbOption();
+    void adminPasswordFile_data();
+    void adminPasswordFile();
 
 private:
     // Writes the INI files of a row; "@config" in the arguments becomes the given file.
@@ -434,7 +437,7 @@ void tst_GatewayConfig::helpAndVersion()
         for (const char *option : { "--config", "--serial-port", "--baud", "--http-host", "--http-port", "--media-dir",
                                     "--mode", "--media-count", "--first-id", "--ping-interval-s", "--end-grace-ms",
                                     "--max-play-s", "--press-policy", "--press-cooldown-ms", "--stuck-presses",
-                                    "--opening-hours", "--closed-dates", "--volume" })
+                                    "--opening-hours", "--closed-dates", "--volume", "--set-admin-password" })
             QVERIFY2(result.message.contains(QLatin1String(option)), option);
     }
 }
@@ -668,6 +671,50 @@ void tst_GatewayConfig::programHelpAndVersion()
     const QRegularExpression expected(pattern, QRegularExpression::DotMatchesEverythingOption);
     QVERIFY2(expected.match(out).hasMatch(), qPrintable(out));
     QCOMPARE(gateway.readAllStandardError(), QByteArray());
+}
+
+void tst_GatewayConfig::adminPasswordFile_data()
+{
+    QTest::addColumn<QStringList>("arguments"); // "@sub": a folder of its own
+    QTest::addColumn<QByteArray>("file");       // written as @sub/x.conf; null: none
+    QTest::addColumn<GatewayConfig::Outcome>("outcome");
+    QTest::addColumn<QString>("passwordFile");  // "@sub/…" or "@dir/…" (the default config's)
+
+    const QByteArray none;
+    QTest::newRow("set, --config") << QStringList { "--set-admin-password", "--config", "@sub/x.conf" } << none
+                                   << GatewayConfig::Outcome::SetAdminPassword << "@sub/admin-password";
+    QTest::newRow("set, default config") << QStringList { "--set-admin-password" } << none
+                                         << GatewayConfig::Outcome::SetAdminPassword << "@dir/admin-password";
+    // The password can be set before the config is mended.
+    QTest::newRow("set, broken config") << QStringList { "--config", "@sub/x.conf", "--set-admin-password" }
+                                        << QByteArray("no equals sign\n")
+                                        << GatewayConfig::Outcome::SetAdminPassword << "@sub/admin-password";
+    QTest::newRow("run, --config") << QStringList { "--config", "@sub/x.conf" } << QByteArray("baud = 9600\n")
+                                   << GatewayConfig::Outcome::Run << "@sub/admin-password";
+    QTest::newRow("run, default config") << QStringList {} << none << GatewayConfig::Outcome::Run
+                                         << "@dir/admin-password";
+}
+
+// The console's password lives beside the config in use (docs/http.md,
+// "/admin and /api/admin").
+void tst_GatewayConfig::adminPasswordFile()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QByteArray, file);
+    QFETCH(GatewayConfig::Outcome, outcome);
+    QFETCH(QString, passwordFile);
+
+    const QString sub = m_dir->filePath(QStringLiteral("sub"));
+    QVERIFY(QDir().mkpath(sub));
+    if (!file.isNull())
+        writeFile(sub + QStringLiteral("/x.conf"), file);
+    arguments.replaceInStrings(QStringLiteral("@sub"), sub);
+    arguments.prepend(QStringLiteral("selection-panel"));
+    passwordFile.replace(QStringLiteral("@sub"), sub).replace(QStringLiteral("@dir"), m_dir->path());
+
+    const GatewayConfig::Result result = GatewayConfig::parse(arguments, defaults());
+    QCOMPARE(result.outcome, outcome);
+    QCOMPARE(result.config.adminPasswordFile, passwordFile);
 }
 
 QTEST_GUILESS_MAIN(tst_GatewayConfig)

@@ -39,13 +39,26 @@ RawHttpClient::Response RawHttpClient::get(const QByteArray &target, int timeout
 RawHttpClient::Response RawHttpClient::request(const QByteArray &method, const QByteArray &target,
                                                const QByteArray &extraHeaders, int timeoutMs) const
 {
+    return exchange(requestBytes(method, target, extraHeaders), timeoutMs);
+}
+
+RawHttpClient::Response RawHttpClient::requestWithBody(const QByteArray &method, const QByteArray &target,
+                                                       const QByteArray &body, const QByteArray &extraHeaders,
+                                                       int timeoutMs) const
+{
+    const QByteArray headers = extraHeaders + "Content-Length: " + QByteArray::number(body.size()) + "\r\n";
+    return exchange(requestBytes(method, target, headers) + body, timeoutMs);
+}
+
+RawHttpClient::Response RawHttpClient::exchange(const QByteArray &bytes, int timeoutMs) const
+{
     Response response;
     QTcpSocket socket;
     const QDeadlineTimer deadline(timeoutMs);
     socket.connectToHost(QHostAddress::LocalHost, m_port);
     if (!socket.waitForConnected(int(deadline.remainingTime())))
         return response;
-    socket.write(requestBytes(method, target, extraHeaders));
+    socket.write(bytes);
 
     // The server keeps the connection open: read the head, then Content-Length bytes.
     QByteArray data;

@@ -24,6 +24,9 @@ public:
     Response get(const QByteArray &target, int timeoutMs = 5000) const;
     Response request(const QByteArray &method, const QByteArray &target,
                      const QByteArray &extraHeaders = {}, int timeoutMs = 5000) const;
+    // The same with a body; Content-Length is added.
+    Response requestWithBody(const QByteArray &method, const QByteArray &target, const QByteArray &body,
+                             const QByteArray &extraHeaders = {}, int timeoutMs = 5000) const;
 
     // The bytes request() sends; each extra header ends in CRLF.
     QByteArray requestBytes(const QByteArray &method, const QByteArray &target,
@@ -35,6 +38,8 @@ public:
     static int parseStatusLine(const QByteArray &line);
 
 private:
+    Response exchange(const QByteArray &bytes, int timeoutMs) const;
+
     quint16 m_port;
 };
 

@@ -1,6 +1,7 @@
 #include "system/gatewayconfig.h"
 
 #include "system/openinghours.h"
+#include "system/adminpassword.h"
 #include "system/configlinevalue.h"
 
 #include <QCommandLineParser>
@@ -261,6 +262,9 @@ GatewayConfig::Result GatewayConfig::parse(const QStringList &arguments, const D
             QStringLiteral("INI file with the same keys as these options (default: %1 if present).").arg(defaults.configFile),
             QStringLiteral("file"));
     parser.addOption(configOption);
+    const QCommandLineOption setAdminPassword(QStringLiteral("set-admin-password"),
+            QStringLiteral("Read a new password for the staff console at /admin (from a pipe, or twice from the terminal), store its hash beside the config and exit."));
+    parser.addOption(setAdminPassword);
     const std::map<QString, std::pair<QString, QString>> descriptions = {
         { QStringLiteral("serial-port"), { QStringLiteral("The panel's device, auto or none (default: auto)."), QStringLiteral("path") } },
         { QStringLiteral("baud"), { QStringLiteral("Serial line speed (default: 115200)."), QStringLiteral("n") } },
@@ -306,6 +310,15 @@ GatewayConfig::Result GatewayConfig::parse(const QStringList &arguments, const D
     }
     if (parser.isSet(version)) {
         result.outcome = Outcome::ShowVersion;
+        return result;
+    }
+
+    // Beside the config file in use, or where the default one would be.
+    const QString configDirFile = parser.isSet(configOption) ? parser.value(configOption) : defaults.configFile;
+    if (!configDirFile.isEmpty())
+        config.adminPasswordFile = QFileInfo(configDirFile).absoluteDir().filePath(AdminPassword::fileName());
+    if (parser.isSet(setAdminPassword)) {
+        result.outcome = Outcome::SetAdminPassword;
         return result;
     }
 

@@ -13,7 +13,7 @@
 class GatewayConfig
 {
 public:
-    enum class Outcome { Run, ShowHelp, ShowVersion, Error };
+    enum class Outcome { Run, ShowHelp, ShowVersion, Error, SetAdminPassword };
 
     struct Defaults
     {
@@ -45,6 +45,9 @@ public:
     int volume = 100;     // 0 to 100, for the browsers
     QString statsDb = defaultStatsDb(); // the play records' file; empty: off (`none`)
     QString configFile; // the file that was read, if any
+    // The staff console's password, in the configuration directory; the
+    // console is off while it does not exist (docs/http.md, "/admin and /api/admin").
+    QString adminPasswordFile;
 };
 
 struct GatewayConfig::Result

@@ -18,6 +18,8 @@ QByteArray reasonPhrase(int status)
     case 206: return "Partial Content";
     case 304: return "Not Modified";
     case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
     case 404: return "Not Found";
     case 405: return "Method Not Allowed";
     case 408: return "Request Timeout";
@@ -27,6 +29,7 @@ QByteArray reasonPhrase(int status)
     case 414: return "URI Too Long";
     case 416: return "Range Not Satisfiable";
     case 426: return "Upgrade Required";
+    case 429: return "Too Many Requests";
     case 431: return "Request Header Fields Too Large";
     case 500: return "Internal Server Error";
     case 501: return "Not Implemented";

@@ -2,6 +2,7 @@
 
 #include "core/panelcontroller.h"
 #include "system/logging.h"
+#include "web/adminapi.h"
 #include "web/gatewaystatus.h"
 #include "web/httprequest.h"
 #include "web/httpresponder.h"
@@ -65,6 +66,14 @@ bool HttpFrontend::listen(const QHostAddress &address, quint16 port)
 void HttpFrontend::handle(const HttpRequest &request, HttpResponder &responder)
 {
     const QString path = request.url.path();
+    // The gate first, so that no route behind it can be reached without a
+    // session (docs/http.md, "/admin and /api/admin").
+    if (AdminApi::isGuarded(path) && !(m_admin && m_admin->hasSession(request)))
+        return AdminApi::refuse(responder);
+    if (m_admin && m_admin->handle(request, responder))
+        return;
+    if (path == QLatin1String("/admin"))
+        return m_staticFiles.respondFile(request, responder, QStringLiteral("admin.html"));
     if (path == QLatin1String("/"))
         return m_staticFiles.respondFile(request, responder, QStringLiteral("index.html"));
     if (path.startsWith(QLatin1String("/static/")))

@@ -8,6 +8,7 @@
 #include <QObject>
 #include <QTcpSocket>
 
+class AdminApi;
 class GatewayStatus;
 class HttpServer;
 class PanelController;
@@ -33,6 +34,9 @@ public:
     // /api/stats and /api/stats.csv (docs/http.md, "/api/stats"); without
     // one they are unknown paths.
     void setStatsApi(StatsApi *stats) { m_stats = stats; }
+    // The staff console's routes and session gate; without it, every
+    // guarded path is refused (docs/http.md, "/admin and /api/admin").
+    void setAdminApi(AdminApi *admin) { m_admin = admin; }
 
     // Answers one request; public for the tests of the routes.
     void handle(const HttpRequest &request, HttpResponder &responder);
@@ -54,6 +58,7 @@ private:
     QString m_error;
     bool m_metricsEnabled = true;
     StatsApi *m_stats = nullptr;
+    AdminApi *m_admin = nullptr;
 };
 
 #endif // HTTPFRONTEND_H

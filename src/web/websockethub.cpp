@@ -4,6 +4,7 @@
 #include "system/processlimits.h"
 #include "web/browserprotocol.h"
 
+#include <QDateTime>
 #include <QTcpSocket>
 #include <QWebSocket>
 
@@ -98,6 +99,7 @@ void WebSocketHub::onNewConnection()
         Client client;
         client.connection = connection;
         client.heardMs = m_clock.elapsed();
+        client.sinceMs = QDateTime::currentMSecsSinceEpoch();
         m_clients.insert(socket, client);
         m_rejections.track(socket);
         m_peakClients = qMax(m_peakClients, int(m_clients.size()));
@@ -134,6 +136,23 @@ void WebSocketHub::broadcast(const QString &text)
     }
 }
 
+QList<WebSocketHub::ClientInfo> WebSocketHub::clientInfos() const
+{
+    QList<ClientInfo> infos;
+    infos.reserve(m_clients.size());
+    for (auto it = m_clients.cbegin(); it != m_clients.cend(); ++it) {
+        ClientInfo info;
+        info.address = it.key()->peerAddress();
+        // QWebSocket keeps the handshake's headers in its request().
+        info.userAgent = it.key()->request().rawHeader("User-Agent");
+        info.sinceMs = it->sinceMs;
+        info.lastEndedId = it->lastEndedId;
+        info.lastEndedMs = it->lastEndedMs;
+        infos.append(info);
+    }
+    return infos;
+}
+
 void WebSocketHub::touch(QWebSocket *socket)
 {
     const auto it = m_clients.find(socket);
@@ -147,6 +166,10 @@ void WebSocketHub::onTextMessage(QWebSocket *socket, const QString &text)
     const BrowserProtocol::Incoming message = BrowserProtocol::parse(text.toUtf8());
     switch (message.kind) {
     case BrowserProtocol::Incoming::Kind::Ended:
+        if (const auto it = m_clients.find(socket); it != m_clients.end()) {
+            it->lastEndedId = message.id;
+            it->lastEndedMs = QDateTime::currentMSecsSinceEpoch();
+        }
         Q_EMIT endedReceived(message.id);
         break;
     case BrowserProtocol::Incoming::Kind::Ping:

@@ -6,6 +6,7 @@
 
 #include <QElapsedTimer>
 #include <QHash>
+#include <QHostAddress>
 #include <QObject>
 #include <QTcpSocket>
 #include <QTimer>
@@ -36,6 +37,18 @@ public:
     void setRejectionLimits(const RejectionLimits &limits);
 
     int clientCount() const { return int(m_clients.size()); }
+
+    // What the staff console shows of each browser (docs/http.md, "/admin
+    // and /api/admin"); made on request, from what the hub keeps anyway.
+    struct ClientInfo
+    {
+        QHostAddress address;
+        QByteArray userAgent;       // from the upgrade request
+        qint64 sinceMs = 0;         // connected, ms since 1970 UTC
+        int lastEndedId = -1;       // its last `ended`; -1: none yet
+        qint64 lastEndedMs = 0;
+    };
+    QList<ClientInfo> clientInfos() const;
     quint64 rejectedMessages() const { return m_rejections.total(); }
 
 public Q_SLOTS:
@@ -54,6 +67,9 @@ private:
     {
         QTcpSocket *connection = nullptr; // what it was upgraded from, if known
         qint64 heardMs = 0;               // when it was last heard from
+        qint64 sinceMs = 0;               // wall clock, for the console
+        qint64 lastEndedMs = 0;
+        int lastEndedId = -1;
     };
 
     void onNewConnection();
