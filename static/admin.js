@@ -563,7 +563,10 @@ new ResizeObserver(() => {
 // Already logged in (a reload, a second tab): straight to the console.
 async function start() {
     const reply = await call('GET', '/api/admin/state');
-    if (reply?.status === 200) showConsole();
+    if (reply?.status === 200) {
+        if (reply.data) render(reply.data);
+        showConsole();
+    }
     else showLogin(reply ? '' : 'The gateway cannot be reached.');
 }
 
