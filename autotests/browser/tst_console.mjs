@@ -421,6 +421,43 @@ test('staff console in headless Chromium', async (t) => {
         assert.equal((await api(port, '/test/play/7')).status, 200);
         const ledSet7 = await panel.waitLine('LEDSET 007', from);
         assert.deepEqual(panel.lines.slice(from, ledSet7).filter((line) => line.startsWith('LEDSET')), []);
+    });
+
+    await step(t, 'without a password file the login says how to turn the console on; too many wrong passwords are counted down', async () => {
+        const login = async (password) => {
+            await admin.fill('#password', password);
+            const [reply] = await Promise.all([
+                admin.waitForResponse((r) => new URL(r.url()).pathname === '/admin/login'),
+                admin.click('#login-submit'),
+            ]);
+            return reply;
+        };
+
+        // The file is read at each login: no restart either way.
+        const passwordFile = path.join(tmpDir, 'admin-password');
+        const hash = fs.readFileSync(passwordFile);
+        fs.rmSync(passwordFile);
+        assert.equal((await login(PASSWORD)).status(), 404);
+        await waitText(admin, '#login-message', /console is off/);
+        assert.equal(await text(admin, '#login-message code'), 'sudo selection-panel --set-admin-password');
+        fs.writeFileSync(passwordFile, hash);
+
+        // Five wrong ones are answered; then the address waits (1 s, doubling).
+        let reply;
+        for (let tries = 1; tries <= 10; tries += 1) {
+            reply = await login(`wrong ${tries}`);
+            if (reply.status() === 429) break;
+            assert.equal(reply.status(), 403);
+            await waitText(admin, '#login-message', /Wrong password/);
+        }
+        assert.equal(reply.status(), 429);
+        const wait = (await reply.json()).retry_after_s;
+        assert.ok(Number.isInteger(wait) && wait >= 1, `retry_after_s ${wait}`);
+        await waitText(admin, '#login-message', /^Too many wrong passwords\. Try again in \d+:\d\d\.$/);
+        assert.equal(await admin.isDisabled('#login-submit'), true, 'no login while the gateway would refuse it');
+        await waitText(admin, '#login-message', /try again now/, (wait + 3) * 1000);
+        assert.equal(await admin.isDisabled('#login-submit'), false);
+        assert.ok(await admin.isHidden('#console'));
         assert.deepEqual(pageErrors, [], 'no uncaught script errors');
     });
 });
