@@ -227,10 +227,12 @@ function watchPage(watched, consoleLogName) {
     });
 }
 
-// The dashboard's scripts as the gateway ships them (resources.qrc).
+// The dashboard's scripts as the gateway ships them (resources.qrc); the staff
+// console's own (admin.*) are tst_console's.
 function shippedScripts() {
     const qrc = fs.readFileSync(path.join(HERE, '..', '..', 'resources.qrc'), 'utf8');
-    return [...qrc.matchAll(/<file>(static\/[^<]+\.js)<\/file>/g)].map((m) => `/${m[1]}`).sort();
+    return [...qrc.matchAll(/<file>(static\/[^<]+\.js)<\/file>/g)].map((m) => `/${m[1]}`)
+        .filter((script) => !script.startsWith('/static/admin')).sort();
 }
 
 function endedIds() {
