@@ -1,6 +1,7 @@
 #include "gatewayprocess.h"
 #include "ptypair.h"
 #include "rawhttpclient.h"
+#include "staffsession.h"
 #include "wsclient.h"
 
 #include <QDateTime>
@@ -36,13 +37,12 @@ QJsonObject json(const RawHttpClient::Response &response)
 
 QByteArray loginBody(const QByteArray &password)
 {
-    return QJsonDocument(QJsonObject { { u"password"_s, QString::fromUtf8(password) } }).toJson(QJsonDocument::Compact);
+    return StaffSession::loginBody(password);
 }
 
-// The `name=value` part of a Set-Cookie header.
 QByteArray cookiePair(const RawHttpClient::Response &response)
 {
-    return response.header("Set-Cookie").split(';').value(0).trimmed();
+    return StaffSession::cookiePair(response);
 }
 
 } // namespace
@@ -123,18 +123,7 @@ void tst_Admin::cleanup()
 
 int tst_Admin::setPassword(const QByteArray &input, QByteArray *output)
 {
-    QProcess process;
-    process.start(QStringLiteral(PANEL_GATEWAY_BINARY),
-                  { u"--config"_s, m_dir.filePath(u"gateway.conf"_s), u"--set-admin-password"_s });
-    if (!process.waitForStarted(10000))
-        return -1;
-    process.write(input);
-    process.closeWriteChannel();
-    if (!process.waitForFinished(30000))
-        return -1;
-    if (output)
-        *output = process.readAllStandardOutput() + process.readAllStandardError();
-    return process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    return StaffSession::setPassword(m_dir.filePath(u"gateway.conf"_s), input, output);
 }
 
 bool tst_Admin::launch(const QStringList &extra, bool withPanel)
@@ -167,24 +156,17 @@ bool tst_Admin::launch(const QStringList &extra, bool withPanel)
 
 RawHttpClient::Response tst_Admin::post(const QByteArray &target, const QByteArray &body, const QByteArray &cookie)
 {
-    const QByteArray headers = cookie.isEmpty() ? QByteArray() : "Cookie: " + cookie + "\r\n";
-    return http().requestWithBody("POST", target, body, headers);
+    return http().requestWithBody("POST", target, body, StaffSession::cookieHeader(cookie));
 }
 
 RawHttpClient::Response tst_Admin::get(const QByteArray &target, const QByteArray &cookie)
 {
-    const QByteArray headers = cookie.isEmpty() ? QByteArray() : "Cookie: " + cookie + "\r\n";
-    return http().request("GET", target, headers);
+    return http().request("GET", target, StaffSession::cookieHeader(cookie));
 }
 
 QByteArray tst_Admin::logIn()
 {
-    const RawHttpClient::Response response = post("/admin/login", loginBody(password));
-    if (response.status != 200) {
-        qWarning() << "login:" << response.status << response.body;
-        return {};
-    }
-    return cookiePair(response);
+    return StaffSession::logIn(http(), password);
 }
 
 void tst_Admin::passwordFile()

@@ -821,6 +821,8 @@ void tst_GatewayConfig::attractOptions()
     const GatewayConfig::Result help = GatewayConfig::parse(prepare({ "--help" }, {}, {}), defaults());
     QVERIFY(help.message.contains(QLatin1String("--attract-after-s")));
     QVERIFY(help.message.contains(QLatin1String("--attract-step-ms")));
+}
+
 // `stats_db` (README.md, "Configuration"): a path, `none`, or by default
 // stats.sqlite in systemd's state directory, else the application data folder.
 void tst_GatewayConfig::statsDbOption_data()

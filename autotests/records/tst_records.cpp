@@ -1,6 +1,7 @@
 #include "gatewayprocess.h"
 #include "ptypair.h"
 #include "rawhttpclient.h"
+#include "staffsession.h"
 
 #include <QDate>
 #include <QDir>
@@ -22,6 +23,8 @@
 using namespace Qt::StringLiterals;
 
 namespace {
+
+const QByteArray staffPassword = QByteArrayLiteral("records are for staff");
 
 bool writeFile(const QString &path, const QByteArray &content)
 {
@@ -67,6 +70,8 @@ private Q_SLOTS:
 private:
     bool launch(const QStringList &extra, bool withPanel = false);
     RawHttpClient http() const { return RawHttpClient(m_gateway->port()); }
+    // GET of a statistics route, in a staff session of its own.
+    RawHttpClient::Response getStats(const QByteArray &target);
     QJsonObject records();
     // A tiny tmpfs of our own (root only); false when it cannot be had.
     bool mountSmall(const QString &options);
@@ -87,6 +92,8 @@ void tst_Records::initTestCase()
     QVERIFY2(QSqlDatabase::isDriverAvailable(u"QSQLITE"_s), "needs Qt's SQLite driver (libqt6sql6-sqlite)");
     m_configFile = m_dir.filePath(u"empty.conf"_s);
     QVERIFY(writeFile(m_configFile, {}));
+    // /api/stats needs a staff session.
+    QCOMPARE(StaffSession::setPassword(m_configFile, staffPassword + '\n'), 0);
 }
 
 void tst_Records::cleanup()
@@ -129,6 +136,12 @@ bool tst_Records::launch(const QStringList &extra, bool withPanel)
         }
     }
     return true;
+}
+
+RawHttpClient::Response tst_Records::getStats(const QByteArray &target)
+{
+    const QByteArray cookie = StaffSession::logIn(http(), staffPassword);
+    return http().request("GET", target, StaffSession::cookieHeader(cookie));
 }
 
 QJsonObject tst_Records::records()
@@ -191,7 +204,7 @@ void tst_Records::acknowledgedSurviveKill()
     QVERIFY(launch({ u"--stats-db"_s, path }));
     const QByteArray range = "?from=" + firstDay.toString(Qt::ISODate).toLatin1() + "&to="
             + QDate::currentDate().toString(Qt::ISODate).toLatin1();
-    const RawHttpClient::Response stats = http().get("/api/stats" + range);
+    const RawHttpClient::Response stats = getStats("/api/stats" + range);
     QCOMPARE(stats.status, 200);
     const QJsonArray ids = QJsonDocument::fromJson(stats.body).object().value(u"ids"_s).toArray();
     QCOMPARE(ids.size(), presses.size());
@@ -203,7 +216,7 @@ void tst_Records::acknowledgedSurviveKill()
         QCOMPARE(entry.value(u"completed"_s).toInt(), 0);
         QCOMPARE(entry.value(u"median_listening_ms"_s).isNull(), played.value(id) == 0);
     }
-    const RawHttpClient::Response csv = http().get("/api/stats.csv" + range);
+    const RawHttpClient::Response csv = getStats("/api/stats.csv" + range);
     QCOMPARE(csv.status, 200);
     QCOMPARE(csv.body.count("\r\n"), expected + 1);
     QCOMPARE(csv.body.count(",press,rejected,"), presses.value(99));
@@ -239,7 +252,7 @@ void tst_Records::unwritablePlace()
     QVERIFY2(!state.value(u"error"_s).toString().isEmpty(), QJsonDocument(state).toJson().constData());
     QCOMPARE(m_gateway->countLog(u"panel.records: cannot write"_s), 1);
     // /api/stats says why it has nothing to say.
-    const RawHttpClient::Response stats = http().get("/api/stats");
+    const RawHttpClient::Response stats = getStats("/api/stats");
     QCOMPARE(stats.status, 503);
     QVERIFY(QJsonDocument::fromJson(stats.body).object().contains(u"error"_s));
 }
