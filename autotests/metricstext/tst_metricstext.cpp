@@ -41,6 +41,10 @@ GatewaySnapshot busy()
     s.uptimeS = 86400;
     s.panelReconnects = 5;
     s.open = false;
+    s.attract = true;
+    s.recordsEnabled = true;
+    s.recordsWritten = 250;
+    s.recordsFailed = 3;
     s.pressesByOutcome = { { u"played"_s, 120 }, { u"stopped"_s, 1 }, { u"ignored"_s, 30 }, { u"rejected"_s, 4 } };
     s.playbacksEndedByHow = { { u"completed"_s, 100 }, { u"timer"_s, 9 }, { u"preempted"_s, 10 },
                               { u"stopped"_s, 1 } };
@@ -92,6 +96,8 @@ void tst_MetricsText::lines_data()
                                       u"selection_panel_playbacks_ended_total{how=\"stopped\"} 0"_s,
                                       u"selection_panel_playing 0"_s,
                                       u"selection_panel_quarantined_buttons 0"_s,
+                                      u"# TYPE selection_panel_attract gauge"_s,
+                                      u"selection_panel_attract 0"_s,
                                       u"# TYPE selection_panel_serial_connected gauge"_s,
                                       u"selection_panel_serial_connected 1"_s,
                                       u"selection_panel_serial_responding 1"_s,
@@ -103,6 +109,10 @@ void tst_MetricsText::lines_data()
                                       u"selection_panel_browser_messages_rejected_total 0"_s,
                                       u"# TYPE selection_panel_media_missing_files gauge"_s,
                                       u"selection_panel_media_missing_files 0"_s,
+                                      u"# TYPE selection_panel_records_written_total counter"_s,
+                                      u"selection_panel_records_written_total 0"_s,
+                                      u"# TYPE selection_panel_records_failed_total counter"_s,
+                                      u"selection_panel_records_failed_total 0"_s,
                               };
     QTest::newRow("busy") << busy()
                           << QStringList{
@@ -118,6 +128,7 @@ void tst_MetricsText::lines_data()
                                      u"selection_panel_playbacks_ended_total{how=\"stopped\"} 1"_s,
                                      u"selection_panel_playing 1"_s,
                                      u"selection_panel_quarantined_buttons 1"_s,
+                                     u"selection_panel_attract 1"_s,
                                      u"selection_panel_serial_connected 1"_s,
                                      u"selection_panel_serial_responding 0"_s,
                                      u"selection_panel_serial_reconnects_total 5"_s,
@@ -125,6 +136,8 @@ void tst_MetricsText::lines_data()
                                      u"selection_panel_browsers_connected 3"_s,
                                      u"selection_panel_browser_messages_rejected_total 11"_s,
                                      u"selection_panel_media_missing_files 2"_s,
+                                     u"selection_panel_records_written_total 250"_s,
+                                     u"selection_panel_records_failed_total 3"_s,
                              };
     GatewaySnapshot lost = quiet();
     lost.panelConnected = false;
@@ -221,9 +234,10 @@ void tst_MetricsText::everyFamilyHasHelpAndType()
     QVERIFY(samples > 0);
     const QStringList names = { u"build_info"_s, u"uptime_seconds"_s, u"open"_s, u"presses_total"_s,
                                 u"playbacks_ended_total"_s, u"playing"_s, u"quarantined_buttons"_s,
-                                u"serial_connected"_s, u"serial_responding"_s, u"serial_reconnects_total"_s,
+                                u"attract"_s, u"serial_connected"_s, u"serial_responding"_s, u"serial_reconnects_total"_s,
                                 u"serial_lines_dropped_total"_s, u"browsers_connected"_s,
-                                u"browser_messages_rejected_total"_s, u"media_missing_files"_s };
+                                u"browser_messages_rejected_total"_s, u"media_missing_files"_s,
+                                u"records_written_total"_s, u"records_failed_total"_s };
     QSet<QString> expected;
     for (const QString &name : names)
         expected.insert(u"selection_panel_"_s + name);

@@ -96,6 +96,8 @@ QByteArray MetricsText::format(const GatewaySnapshot &s)
     w.sample(flag(s.current.has_value()));
     w.family("quarantined_buttons", "gauge", "Buttons whose presses are ignored for now: pressed too often.");
     w.sample(s.quarantined.size());
+    w.family("attract", "gauge", "1 while attract mode runs (the LED chase and the dashboards' slideshow), else 0.");
+    w.sample(flag(s.attract));
 
     w.family("serial_connected", "gauge", "1 while the panel's serial port is open, else 0.");
     w.sample(flag(s.panelConnected));
@@ -113,5 +115,12 @@ QByteArray MetricsText::format(const GatewaySnapshot &s)
     w.sample(s.rejectedMessages);
     w.family("media_missing_files", "gauge", "Media files (NNN.jpg, NNN.mp3) missing or empty.");
     w.sample(s.missingFiles.size());
+
+    w.family("records_written_total", "counter",
+             "Play records committed to the records file since start (0 while stats_db is none).");
+    w.sample(s.recordsWritten);
+    w.family("records_failed_total", "counter",
+             "Play records dropped since start because the records file could not be written.");
+    w.sample(s.recordsFailed);
     return w.text();
 }
