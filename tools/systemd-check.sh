@@ -6,7 +6,9 @@
 #      and /health answers;
 #   2. systemd-analyze security scores the unit at 2.0 or better;
 #   3. a panel on a pty: refused by the unit's device policy, working once a
-#      drop-in allows pseudo-terminals (a press lights its LED);
+#      drop-in allows pseudo-terminals (a press lights its LED); the press
+#      is in the play records, and the console's password set as root lets
+#      the service log a browser in;
 #   4. a frozen gateway (SIGSTOP) is restarted by the watchdog;
 #   5. "systemctl stop" takes less than 2 s;
 #   6. a configuration error (exit 2) fails the unit without a restart loop;
@@ -14,7 +16,8 @@
 #   8. the kiosk: skipped without a display; on wlroots' headless backend it
 #      shows the dashboard, plays after a press, and comes back when Chromium
 #      is killed;
-#   9. apt purge leaves nothing running and only the curator's media.
+#   9. apt purge leaves nothing running and only the curator's media and
+#      the play records.
 #
 # Usage: tools/systemd-check.sh [--keep]
 #   --keep   leave the container running at the end (the script prints how to
@@ -236,6 +239,28 @@ wait_until 5 "serial_firmware" status_is serial_firmware check-panel
 log "PASS: with DeviceAllow=char-pts the panel works: PRESS 3 -> LEDSET 003"
 lap "panel"
 
+# ------------------------------------------------------------------ 3b. records and console
+# The hardened unit can write its play records in its state directory, and
+# read the console's password that root stored in /etc/selection-panel.
+records_written() {
+    curl -s --noproxy '*' --max-time 5 http://127.0.0.1:8080/status |
+        python3 -c 'import json, sys; r = json.load(sys.stdin)["records"]; sys.exit(not (r["enabled"] and r["written"] >= 1 and r["error"] is None))'
+}
+wait_until 10 "the press in the play records" records_written
+in_c test -s /var/lib/selection-panel/stats.sqlite || die "no /var/lib/selection-panel/stats.sqlite"
+printf 'check-password\n' | in_c selection-panel --set-admin-password >/dev/null ||
+    die "selection-panel --set-admin-password failed"
+perms=$(in_c stat -c '%a %U %G' /etc/selection-panel/admin-password)
+[ "$perms" = "640 root selection-panel" ] || die "admin-password is '$perms', not '640 root selection-panel'"
+cookie=$(curl -s --noproxy '*' --max-time 5 -o /dev/null -D - -H 'Content-Type: application/json' \
+    -d '{"password":"check-password"}' http://127.0.0.1:8080/admin/login |
+    sed -n 's/^Set-Cookie: \([^;]*\);.*/\1/ip' | tr -d '\r')
+[ -n "$cookie" ] || die "the console's login did not give a session (can the service read admin-password?)"
+stats=$(curl -s --noproxy '*' --max-time 5 -o /dev/null -w '%{http_code}' -H "Cookie: $cookie" http://127.0.0.1:8080/api/stats)
+[ "$stats" = 200 ] || die "/api/stats in a session answered $stats, not 200"
+log "PASS: the press is in /var/lib/selection-panel/stats.sqlite; admin-password is $perms; login and /api/stats work"
+lap "records and console"
+
 # ------------------------------------------------------------------ 4. watchdog
 dropin selection-panel.service check-watchdog '[Service]
 WatchdogSec=2s
@@ -366,7 +391,8 @@ for path in etc/selection-panel usr/share/selection-panel usr/bin/selection-pane
 done
 [ -f "$media/notes.txt" ] || die "purge removed the curator's file"
 [ "$(ls -A "$media")" = notes.txt ] || die "purge left demo media: $(ls "$media")"
-log "PASS: apt purge: nothing running, units and files gone, the curator's file kept"
+[ -s "$root/var/lib/selection-panel/stats.sqlite" ] || die "purge removed the play records"
+log "PASS: apt purge: nothing running, units and files gone (admin-password too), the curator's file and the play records kept"
 lap "purge"
 
 log "all checks passed in $((SECONDS - start)) s"
