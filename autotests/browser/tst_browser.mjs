@@ -1,133 +1,32 @@
 // End-to-end test of the dashboard in a real headless Chromium:
 // gateway <-> pseudo-terminal "panel" and gateway <-> browser, all on this machine.
+// The plumbing it shares with tst_console.mjs is in harness.mjs.
 //
 // usage: node tst_browser.mjs GATEWAY_BINARY MEDIA_DIR ARTIFACTS_DIR
 // env:   CHROMIUM=/path/to/chromium (default /usr/bin/chromium)
 
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import tty from 'node:tty';
 import { fileURLToPath } from 'node:url';
+import {
+    CHROMIUM_ARGS, PanelPort, TestRun, freePort, logPage, setUp, silentMp3, stepper, stopProcess, waitFor,
+    waitForGateway,
+} from './harness.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const [gatewayBin, mediaDir, artifactsDir] = process.argv.slice(2).map((p) => p && path.resolve(p));
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const { gatewayBin, mediaDir, artifactsDir, chromiumPath: CHROMIUM, chromium } = await setUp('tst_browser');
 const TOTAL_BUDGET_MS = 105_000; // below ctest's TIMEOUT, so that we clean up ourselves
 
-function die(message) {
-    console.error(`tst_browser: ${message}`);
-    process.exit(1);
-}
-
-if (!gatewayBin || !mediaDir || !artifactsDir)
-    die('usage: node tst_browser.mjs GATEWAY_BINARY MEDIA_DIR ARTIFACTS_DIR');
-if (!fs.existsSync(path.join(HERE, 'node_modules', 'playwright-core')))
-    die(`node_modules is missing: run "npm ci" in autotests/browser (${HERE}) first`);
-if (!fs.existsSync(CHROMIUM))
-    die(`no Chromium at ${CHROMIUM} (install Debian's "chromium" package or set CHROMIUM=...)`);
-for (const tool of ['socat']) {
-    if (!process.env.PATH.split(':').some((dir) => fs.existsSync(path.join(dir, tool))))
-        die(`"${tool}" is not installed`);
-}
-const { chromium } = await import('playwright-core');
-
-fs.mkdirSync(artifactsDir, { recursive: true });
-const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tst_browser-'));
-const started = []; // child processes, killed on the way out whatever happens
+const run = new TestRun('tst_browser', artifactsDir);
+const { tmpDir } = run;
 
 // ------------------------------------------------------------------ helpers
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-// Polls a condition until it holds or the deadline passes (no blind sleeps).
-async function waitFor(what, condition, timeoutMs = 10_000, intervalMs = 50) {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-        const value = await condition();
-        if (value) return value;
-        if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-        await sleep(intervalMs);
-    }
-}
-
-function freePort() {
-    return new Promise((resolve, reject) => {
-        const server = net.createServer();
-        server.once('error', reject);
-        server.listen(0, '127.0.0.1', () => {
-            const { port } = server.address();
-            server.close(() => resolve(port));
-        });
-    });
-}
-
 function sha256(bytes) {
     return createHash('sha256').update(bytes).digest('hex');
-}
-
-function startProcess(name, command, args) {
-    const log = fs.createWriteStream(path.join(artifactsDir, `${name}.log`));
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    child.output = '';
-    const collect = (chunk) => { child.output += chunk; log.write(chunk); };
-    child.stdout.on('data', collect);
-    child.stderr.on('data', collect);
-    child.exited = new Promise((resolve) => child.on('exit', (code, signal) => { log.end(); resolve({ code, signal }); }));
-    child.name = name;
-    started.push(child);
-    return child;
-}
-
-async function stopProcess(child, timeoutMs = 5000) {
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    await child.exited;
-    clearTimeout(timer);
-}
-
-// The panel's end of the pseudo-terminal pair: lines in, lines out.
-class PanelPort {
-    constructor(devicePath) {
-        this.fd = fs.openSync(devicePath, fs.constants.O_RDWR | fs.constants.O_NOCTTY);
-        this.lines = [];
-        this.partial = '';
-        this.stream = new tty.ReadStream(this.fd);
-        this.stream.setEncoding('latin1');
-        this.stream.on('data', (data) => {
-            this.partial += data;
-            let end;
-            while ((end = this.partial.indexOf('\n')) >= 0) {
-                this.lines.push(this.partial.slice(0, end).replace(/\r$/, ''));
-                this.partial = this.partial.slice(end + 1);
-            }
-        });
-    }
-
-    write(line) {
-        fs.writeSync(this.fd, `${line}\n`);
-    }
-
-    // Index of the first line at or after `from` equal to `line`.
-    async waitLine(line, from = 0, timeoutMs = 10_000) {
-        try {
-            const found = await waitFor(`"${line}"`, () => this.lines.indexOf(line, from) + 1, timeoutMs);
-            return found - 1;
-        } catch (error) {
-            throw new Error(`${error.message} on the panel port; got since then: ${JSON.stringify(this.lines.slice(from))}`
-                + foreignPtyUsers());
-        }
-    }
-
-    close() {
-        this.stream.destroy();
-    }
 }
 
 // Any root process can open a /dev/pts/N by number; one that does (say a stale
@@ -168,23 +67,17 @@ const pageErrors = []; // uncaught exceptions and rejections in any page
 const staticRequests = []; // every /static/ request: { path, status, type } or { path, failure }
 
 async function startPanelLink() {
-    const panelPath = path.join(tmpDir, 'panel');
-    const gatewayPath = path.join(tmpDir, 'gw');
-    socat = startProcess('browser-socat', 'socat', ['-d', '-d',
-        `pty,raw,echo=0,link=${panelPath}`, `pty,raw,echo=0,link=${gatewayPath}`]);
-    await waitFor('socat to create both pty links', () => {
-        if (socat.exitCode !== null) throw new Error(`socat exited: ${socat.output}`);
-        return fs.existsSync(panelPath) && fs.existsSync(gatewayPath);
-    }, 5000, 20);
-    panel = new PanelPort(panelPath);
-    return gatewayPath;
+    const pair = await run.startPtyPair('browser-socat');
+    socat = pair.socat;
+    panel = new PanelPort(pair.panelPath, foreignPtyUsers);
+    return pair.gatewayPath;
 }
 
 async function startGateway(serialPath, media = mediaDir, extraArgs = []) {
     gatewayRuns += 1;
     const config = path.join(tmpDir, 'empty.conf');
     fs.writeFileSync(config, '');
-    gateway = startProcess(`browser-gateway-${gatewayRuns}`, gatewayBin, [
+    gateway = run.startProcess(`browser-gateway-${gatewayRuns}`, gatewayBin, [
         '--config', config,
         '--serial-port', serialPath,
         '--http-host', '127.0.0.1',
@@ -195,26 +88,12 @@ async function startGateway(serialPath, media = mediaDir, extraArgs = []) {
         '--stats-db', 'none',
         ...extraArgs,
     ]);
-    const child = gateway;
-    await waitFor(`the gateway to answer /health on port ${port}`, async () => {
-        if (child.exitCode !== null) throw new Error(`gateway exited with ${child.exitCode}:\n${child.output}`);
-        try {
-            const reply = await fetch(`http://127.0.0.1:${port}/health`);
-            return reply.status === 200 || reply.status === 503;
-        } catch {
-            return false;
-        }
-    }, 15_000, 50);
+    await waitForGateway(gateway, port);
 }
 
 // Logs a page's console and records what the checks below need.
 function watchPage(watched, consoleLogName) {
-    const consoleLog = fs.createWriteStream(path.join(artifactsDir, consoleLogName));
-    watched.on('console', (message) => consoleLog.write(`${message.type()}: ${message.text()}\n`));
-    watched.on('pageerror', (error) => {
-        pageErrors.push(String(error));
-        consoleLog.write(`pageerror: ${error.stack || error}\n`);
-    });
+    logPage(watched, path.join(artifactsDir, consoleLogName), (error) => pageErrors.push(String(error)));
     const isStatic = (request) => new URL(request.url()).pathname.startsWith('/static/');
     watched.on('response', (response) => {
         if (isStatic(response.request()))
@@ -287,15 +166,6 @@ function silentWav(seconds) {
     return Buffer.concat([header, Buffer.alloc(dataSize)]);
 }
 
-// An MP3 of `seconds` of silence: MPEG-1 Layer III frames at 48 kHz, mono, 32 kbit/s,
-// 96 bytes each (no padding at 48 kHz, so the length read from the bit rate is exact).
-// All-zero side information holds no samples, which decodes to silence.
-function silentMp3(seconds) {
-    const frame = Buffer.alloc(96);
-    frame.set([0xff, 0xfb, 0x14, 0xc0]); // sync, MPEG-1 Layer III no CRC; 32 kbit/s, 48 kHz; mono
-    return Buffer.concat(Array(Math.ceil((seconds * 48000) / 1152)).fill(frame));
-}
-
 function mediaFile(id, ext) {
     return path.join(mediaDir, `${String(id).padStart(3, '0')}.${ext}`);
 }
@@ -314,32 +184,14 @@ async function cleanup() {
     context = null;
     if (panel) panel.close();
     panel = null;
-    for (const child of started.reverse()) await stopProcess(child);
-    fs.rmSync(tmpDir, { recursive: true, force: true });
+    await run.close();
 }
 
-after(cleanup);
-process.on('exit', () => { for (const child of started) if (child.exitCode === null) child.kill('SIGKILL'); });
-setTimeout(async () => {
-    console.error(`tst_browser: gave up after ${TOTAL_BUDGET_MS} ms`);
-    await cleanup();
-    process.exit(1);
-}, TOTAL_BUDGET_MS).unref();
+run.cleanUpAtEnd(cleanup, TOTAL_BUDGET_MS);
 
 // ------------------------------------------------------------------ steps
 
-let broken = false;
-async function step(t, name, fn) {
-    await t.test(name, { skip: broken ? 'an earlier step failed' : false }, async () => {
-        try {
-            await fn();
-        } catch (error) {
-            broken = true;
-            if (page) await page.screenshot({ path: path.join(artifactsDir, 'browser-failure.png') }).catch(() => {});
-            throw error;
-        }
-    });
-}
+const step = stepper(() => page, path.join(artifactsDir, 'browser-failure.png'));
 
 test('dashboard in headless Chromium', async (t) => {
     let serialPath;
@@ -355,9 +207,7 @@ test('dashboard in headless Chromium', async (t) => {
             viewport: { width: 1920, height: 1080 },
             // Keep the real audio output path (a kiosk is not muted); headless has no device anyway.
             ignoreDefaultArgs: ['--mute-audio'],
-            args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run',
-                '--disable-background-networking', '--disable-component-update', '--disable-sync',
-                '--autoplay-policy=no-user-gesture-required'],
+            args: [...CHROMIUM_ARGS, '--autoplay-policy=no-user-gesture-required'],
         });
         // Observes every media element that is ever told to play, in the DOM or not,
         // so that "exactly one sound" also counts detached Audio objects.
@@ -782,8 +632,7 @@ test('dashboard in headless Chromium', async (t) => {
             executablePath: CHROMIUM,
             headless: true,
             viewport: { width: 1920, height: 1080 },
-            args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run',
-                '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+            args: [...CHROMIUM_ARGS],
         });
         page = context.pages()[0] || await context.newPage();
         watchPage(page, 'browser-console-2.log');

@@ -1,134 +1,33 @@
 // End-to-end test of the staff console (/admin) in a real headless Chromium:
 // the built gateway with a password set by its own --set-admin-password, a
 // pseudo-terminal "panel", the console in one page and the dashboard in another.
+// The plumbing it shares with tst_browser.mjs is in harness.mjs.
 //
 // usage: node tst_console.mjs GATEWAY_BINARY MEDIA_DIR ARTIFACTS_DIR
 // env:   CHROMIUM=/path/to/chromium (default /usr/bin/chromium)
 
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import tty from 'node:tty';
-import { fileURLToPath } from 'node:url';
+import {
+    CHROMIUM_ARGS, PanelPort, TestRun, freePort, logPage, setUp, silentMp3, stepper, waitForGateway,
+} from './harness.mjs';
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const [gatewayBin, mediaDir, artifactsDir] = process.argv.slice(2).map((p) => p && path.resolve(p));
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const { gatewayBin, mediaDir, artifactsDir, chromiumPath: CHROMIUM, chromium } = await setUp('tst_console');
 const TOTAL_BUDGET_MS = 85_000; // below ctest's TIMEOUT, so that we clean up ourselves
 const PASSWORD = 'correct horse battery staple';
 // A browser that says this about itself must show as text, not as a picture.
 const HOSTILE_AGENT = '<img src=x onerror="window.injected=1">Evil/1.0';
 
-function die(message) {
-    console.error(`tst_console: ${message}`);
-    process.exit(1);
-}
-
-if (!gatewayBin || !mediaDir || !artifactsDir)
-    die('usage: node tst_console.mjs GATEWAY_BINARY MEDIA_DIR ARTIFACTS_DIR');
-if (!fs.existsSync(path.join(HERE, 'node_modules', 'playwright-core')))
-    die(`node_modules is missing: run "npm ci" in autotests/browser (${HERE}) first`);
-if (!fs.existsSync(CHROMIUM))
-    die(`no Chromium at ${CHROMIUM} (install Debian's "chromium" package or set CHROMIUM=...)`);
-if (!process.env.PATH.split(':').some((dir) => fs.existsSync(path.join(dir, 'socat'))))
-    die('"socat" is not installed');
-const { chromium } = await import('playwright-core');
-
-fs.mkdirSync(artifactsDir, { recursive: true });
-const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tst_console-'));
-const started = []; // child processes, killed on the way out whatever happens
+const run = new TestRun('tst_console', artifactsDir);
+const { tmpDir } = run;
 const sockets = [];
 
 // ------------------------------------------------------------------ helpers
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-// Polls a condition until it holds or the deadline passes (no blind sleeps).
-async function waitFor(what, condition, timeoutMs = 10_000, intervalMs = 50) {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-        const value = await condition();
-        if (value) return value;
-        if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-        await sleep(intervalMs);
-    }
-}
-
-function freePort() {
-    return new Promise((resolve, reject) => {
-        const server = net.createServer();
-        server.once('error', reject);
-        server.listen(0, '127.0.0.1', () => {
-            const { port } = server.address();
-            server.close(() => resolve(port));
-        });
-    });
-}
-
-function startProcess(name, command, args) {
-    const log = fs.createWriteStream(path.join(artifactsDir, `${name}.log`));
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    child.output = '';
-    const collect = (chunk) => { child.output += chunk; log.write(chunk); };
-    child.stdout.on('data', collect);
-    child.stderr.on('data', collect);
-    child.exited = new Promise((resolve) => child.on('exit', (code, signal) => { log.end(); resolve({ code, signal }); }));
-    started.push(child);
-    return child;
-}
-
-async function stopProcess(child, timeoutMs = 5000) {
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    await child.exited;
-    clearTimeout(timer);
-}
-
-// The panel's end of the pseudo-terminal pair: lines in, lines out.
-class PanelPort {
-    constructor(devicePath) {
-        this.fd = fs.openSync(devicePath, fs.constants.O_RDWR | fs.constants.O_NOCTTY);
-        this.lines = [];
-        this.partial = '';
-        this.stream = new tty.ReadStream(this.fd);
-        this.stream.setEncoding('latin1');
-        this.stream.on('data', (data) => {
-            this.partial += data;
-            let end;
-            while ((end = this.partial.indexOf('\n')) >= 0) {
-                this.lines.push(this.partial.slice(0, end).replace(/\r$/, ''));
-                this.partial = this.partial.slice(end + 1);
-            }
-        });
-    }
-
-    // Index of the first line at or after `from` equal to `line`.
-    async waitLine(line, from = 0, timeoutMs = 10_000) {
-        try {
-            return await waitFor(`"${line}"`, () => this.lines.indexOf(line, from) + 1, timeoutMs) - 1;
-        } catch (error) {
-            throw new Error(`${error.message} on the panel port; got since then: ${JSON.stringify(this.lines.slice(from))}`);
-        }
-    }
-
-    close() {
-        this.stream.destroy();
-    }
-}
-
-// A silent MP3 of `seconds` (as tst_browser.mjs makes it): 003 plays long
-// enough here that the console's Stop, not the sound's end, puts the LED out.
-function silentMp3(seconds) {
-    const frame = Buffer.alloc(96);
-    frame.set([0xff, 0xfb, 0x14, 0xc0]); // MPEG-1 Layer III, 32 kbit/s, 48 kHz, mono
-    return Buffer.concat(Array(Math.ceil((seconds * 48000) / 1152)).fill(frame));
-}
 
 // A WebSocket "screen" opened by hand, to choose its User-Agent header.
 function connectScreen(port, userAgent) {
@@ -160,17 +59,10 @@ async function cleanup() {
     for (const socket of sockets) socket.destroy();
     if (panel) panel.close();
     panel = null;
-    for (const child of started.reverse()) await stopProcess(child);
-    fs.rmSync(tmpDir, { recursive: true, force: true });
+    await run.close();
 }
 
-after(cleanup);
-process.on('exit', () => { for (const child of started) if (child.exitCode === null) child.kill('SIGKILL'); });
-setTimeout(async () => {
-    console.error(`tst_console: gave up after ${TOTAL_BUDGET_MS} ms`);
-    await cleanup();
-    process.exit(1);
-}, TOTAL_BUDGET_MS).unref();
+run.cleanUpAtEnd(cleanup, TOTAL_BUDGET_MS);
 
 // ------------------------------------------------------------------ the world
 
@@ -182,26 +74,10 @@ let port = 0;
 const pageErrors = [];
 
 function watchPage(page, name) {
-    const consoleLog = fs.createWriteStream(path.join(artifactsDir, `console-${name}.log`));
-    page.on('console', (message) => consoleLog.write(`${message.type()}: ${message.text()}\n`));
-    page.on('pageerror', (error) => {
-        pageErrors.push(`${name}: ${error}`);
-        consoleLog.write(`pageerror: ${error.stack || error}\n`);
-    });
+    logPage(page, path.join(artifactsDir, `console-${name}.log`), (error) => pageErrors.push(`${name}: ${error}`));
 }
 
-let broken = false;
-async function step(t, name, fn) {
-    await t.test(name, { skip: broken ? 'an earlier step failed' : false }, async () => {
-        try {
-            await fn();
-        } catch (error) {
-            broken = true;
-            if (admin) await admin.screenshot({ path: path.join(artifactsDir, 'console-failure.png') }).catch(() => {});
-            throw error;
-        }
-    });
-}
+const step = stepper(() => admin, path.join(artifactsDir, 'console-failure.png'));
 
 const text = (page, selector) => page.evaluate((s) => document.querySelector(s)?.textContent.trim() ?? null, selector);
 
@@ -223,16 +99,10 @@ test('staff console in headless Chromium', async (t) => {
         port = await freePort();
         const media = path.join(tmpDir, 'media');
         fs.cpSync(mediaDir, media, { recursive: true });
+        // 003 plays long enough here that the console's Stop, not the sound's end, puts the LED out.
         fs.writeFileSync(path.join(media, '003.mp3'), silentMp3(30));
 
-        const panelPath = path.join(tmpDir, 'panel');
-        const gatewayPath = path.join(tmpDir, 'gw');
-        const socat = startProcess('console-socat', 'socat', ['-d', '-d',
-            `pty,raw,echo=0,link=${panelPath}`, `pty,raw,echo=0,link=${gatewayPath}`]);
-        await waitFor('socat to create both pty links', () => {
-            if (socat.exitCode !== null) throw new Error(`socat exited: ${socat.output}`);
-            return fs.existsSync(panelPath) && fs.existsSync(gatewayPath);
-        }, 5000, 20);
+        const { panelPath, gatewayPath } = await run.startPtyPair('console-socat');
         panel = new PanelPort(panelPath);
 
         config = path.join(tmpDir, 'console.conf');
@@ -254,24 +124,13 @@ test('staff console in headless Chromium', async (t) => {
         const stored = fs.readFileSync(path.join(tmpDir, 'admin-password'), 'utf8');
         assert.ok(stored.trim().length > 0 && !stored.includes(PASSWORD), 'a hash is stored, never the password');
 
-        const gateway = startProcess('console-gateway', gatewayBin, ['--config', config]);
-        await waitFor(`the gateway to answer /health on port ${port}`, async () => {
-            if (gateway.exitCode !== null) throw new Error(`gateway exited with ${gateway.exitCode}:\n${gateway.output}`);
-            try {
-                const reply = await api(port, '/health');
-                return reply.status === 200 || reply.status === 503;
-            } catch {
-                return false;
-            }
-        }, 15_000, 50);
+        await waitForGateway(run.startProcess('console-gateway', gatewayBin, ['--config', config]), port);
 
         context = await chromium.launchPersistentContext(path.join(tmpDir, 'profile'), {
             executablePath: CHROMIUM,
             headless: true,
             viewport: { width: 1280, height: 1000 },
-            args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run',
-                '--disable-background-networking', '--disable-component-update', '--disable-sync',
-                '--autoplay-policy=no-user-gesture-required'],
+            args: [...CHROMIUM_ARGS, '--autoplay-policy=no-user-gesture-required'],
         });
         dashboard = context.pages()[0] || await context.newPage();
         watchPage(dashboard, 'dashboard');
