@@ -26,13 +26,22 @@ const QList<QStringList> &migrations()
     return steps;
 }
 
-QString errorText(const QSqlError &error)
+} // namespace
+
+QString RecordWriter::errorText(const QSqlError &error)
 {
     const QString text = error.databaseText().isEmpty() ? error.text() : error.databaseText();
     return text.isEmpty() ? QStringLiteral("unknown error") : text;
 }
 
-} // namespace
+QString RecordWriter::readLayoutVersion(QSqlDatabase &db, int *version)
+{
+    QSqlQuery query(db);
+    if (!query.exec(QStringLiteral("PRAGMA user_version")) || !query.next())
+        return errorText(query.lastError());
+    *version = query.value(0).toInt();
+    return {};
+}
 
 RecordWriter::RecordWriter(const QString &path, int retryMs, QObject *parent)
     : QObject(parent),
@@ -59,11 +68,10 @@ QString RecordWriter::openAndMigrate(QSqlDatabase &db, const QString &path)
     db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=2000"));
     if (!db.open())
         return errorText(db.lastError());
+    int version = 0;
+    if (const QString error = readLayoutVersion(db, &version); !error.isEmpty())
+        return error;
     QSqlQuery query(db);
-    // The header first: this is where a file that is no database fails.
-    if (!query.exec(QStringLiteral("PRAGMA user_version")) || !query.next())
-        return errorText(query.lastError());
-    const int version = query.value(0).toInt();
     if (version > schemaVersion) {
         return QStringLiteral("the file has record layout %1, newer than this release's %2; it is left as it is")
                 .arg(version)

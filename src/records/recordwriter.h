@@ -9,6 +9,7 @@
 #include <QString>
 
 class QSqlDatabase;
+class QSqlError;
 
 // Owns the one writing connection to the records file and lives in its own
 // thread (docs/architecture.md, "src/records/"). Records queue up while a
@@ -32,6 +33,11 @@ public:
     // and brings its layout to schemaVersion; an error text, empty on success.
     // A file of a newer layout is left as it is.
     static QString openAndMigrate(QSqlDatabase &db, const QString &path);
+    // Reads the layout of the open file `db` into `version`; an error text,
+    // empty on success. This is where a file that is no database fails.
+    static QString readLayoutVersion(QSqlDatabase &db, int *version);
+    // SQLite's own words for an error, else Qt's.
+    static QString errorText(const QSqlError &error);
 
     quint64 written() const { return m_written; }
     quint64 failed() const { return m_failed; }

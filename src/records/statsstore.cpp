@@ -11,12 +11,6 @@
 
 namespace {
 
-QString errorText(const QSqlError &error)
-{
-    const QString text = error.databaseText().isEmpty() ? error.text() : error.databaseText();
-    return text.isEmpty() ? QStringLiteral("unknown error") : text;
-}
-
 // Local midnight at the start of `date`, in ms since 1970 UTC.
 qint64 startMs(QDate date)
 {
@@ -80,7 +74,7 @@ QString StatsStore::readSummary(QDate from, QDate to, Summary *summary)
     query.addBindValue(fromMs);
     query.addBindValue(toMs);
     if (!query.exec())
-        return errorText(query.lastError());
+        return RecordWriter::errorText(query.lastError());
     QList<IdStats> all;
     while (query.next()) {
         all.append({ query.value(0).toInt(), query.value(1).toLongLong(), query.value(2).toLongLong(),
@@ -92,7 +86,7 @@ QString StatsStore::readSummary(QDate from, QDate to, Summary *summary)
     query.addBindValue(fromMs);
     query.addBindValue(toMs);
     if (!query.exec())
-        return errorText(query.lastError());
+        return RecordWriter::errorText(query.lastError());
     QHash<int, QList<qint64>> listened;
     while (query.next())
         listened[query.value(0).toInt()].append(query.value(1).toLongLong());
@@ -111,7 +105,7 @@ QString StatsStore::readSummary(QDate from, QDate to, Summary *summary)
     query.addBindValue(fromMs);
     query.addBindValue(toMs);
     if (!query.exec() || !query.next())
-        return errorText(query.lastError());
+        return RecordWriter::errorText(query.lastError());
     if (query.isNull(0)) {
         db.commit();
         return {};
@@ -125,7 +119,7 @@ QString StatsStore::readSummary(QDate from, QDate to, Summary *summary)
         query.addBindValue(startMs(day));
         query.addBindValue(startMs(day.addDays(1)));
         if (!query.exec())
-            return errorText(query.lastError());
+            return RecordWriter::errorText(query.lastError());
         while (query.next())
             summary->days.append({ day, query.value(0).toInt(), query.value(1).toLongLong() });
     }
@@ -143,7 +137,7 @@ QString StatsStore::readRows(QDate from, QDate to, const std::function<void(cons
     query.addBindValue(startMs(from));
     query.addBindValue(startMs(to.addDays(1)));
     if (!query.exec())
-        return errorText(query.lastError());
+        return RecordWriter::errorText(query.lastError());
     while (query.next()) {
         row({ query.value(0).toLongLong(), query.value(1).toInt(), query.value(2).toString(),
               query.value(3).toString(),
@@ -176,11 +170,10 @@ QString StatsStore::openReadOnly()
     db.setDatabaseName(m_path);
     db.setConnectOptions(QStringLiteral("QSQLITE_OPEN_READONLY;QSQLITE_BUSY_TIMEOUT=2000"));
     if (!db.open())
-        return errorText(db.lastError());
-    QSqlQuery query(db);
-    if (!query.exec(QStringLiteral("PRAGMA user_version")) || !query.next())
-        return errorText(query.lastError());
-    const int version = query.value(0).toInt();
+        return RecordWriter::errorText(db.lastError());
+    int version = 0;
+    if (const QString error = RecordWriter::readLayoutVersion(db, &version); !error.isEmpty())
+        return error;
     if (version != RecordWriter::schemaVersion)
         return QStringLiteral("the file has record layout %1, this release reads %2").arg(version).arg(RecordWriter::schemaVersion);
     return {};
