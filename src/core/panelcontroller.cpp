@@ -26,6 +26,7 @@ PanelController::PanelController(const MediaLibrary *media, Clock *clock, const 
       m_clock(clock),
       m_policy(policy),
       m_endAlarm(clock->createAlarm([this] { onEndDue(); })),
+      m_quarantine(clock, &m_policy),
       m_rejectionLog(logBurst, logSummaryInterval,
                      [this](quint64 heldBack) {
                          qCWarning(lcController, "%llu more presses rejected in the last %lld s: not valid IDs (%llu rejected so far)",
@@ -38,8 +39,8 @@ PanelController::PanelController(const MediaLibrary *media, Clock *clock, const 
                  static_cast<unsigned long long>(m_ignoredPresses));
       }),
       m_idleAlarm(clock->createAlarm([this] { onIdleDue(); })),
-      m_showAlarm(clock->createAlarm([this] { onShowStep(); })),
       m_idleSinceMs(clock->nowMs()),
+      m_show(clock, media, &m_policy, [this](int id) { Q_EMIT ledSetRequested(id); }, [this] { onSelfTestDone(); }),
       m_schedule(clock, [this](bool open) { onOpenChanged(open); })
 {
     armIdle();
@@ -61,29 +62,17 @@ std::optional<qint64> PanelController::remainingMs() const
     return std::max<qint64>(0, *m_durationMs - *elapsedMs());
 }
 
-QList<int> PanelController::quarantined() const
-{
-    const qint64 now = m_clock->nowMs();
-    QList<int> ids;
-    for (auto it = m_quarantinedUntil.cbegin(); it != m_quarantinedUntil.cend(); ++it) {
-        if (it.value() > now)
-            ids.append(it.key());
-    }
-    std::sort(ids.begin(), ids.end());
-    return ids;
-}
-
 PanelController::Outcome PanelController::press(int id)
 {
     // Any press counts as a visitor, whatever becomes of it. The idle alarm is
     // left running: when it falls due it looks at this time again, so a press
     // costs one look at the clock here.
     m_idleSinceMs = m_clock->nowMs();
-    const LedShow show = m_show;
-    if (show != LedShow::None)
+    const LedShow::Kind show = m_show.kind();
+    if (show != LedShow::Kind::None)
         endShow(); // at once, before the press sets its LED
     const Outcome outcome = decide(id);
-    if (show != LedShow::None)
+    if (show != LedShow::Kind::None)
         endShowOnPress(outcome, show);
     Q_EMIT pressHandled(id, outcome);
     return outcome;
@@ -149,11 +138,7 @@ quint64 PanelController::endedBy(Ending how) const
 // Why a press of a valid ID changes nothing, or nullptr when it counts.
 const char *PanelController::ignoreReason(int id)
 {
-    // Every press of a bouncing button counts towards its quarantine, even
-    // those the cool-down or the policy would ignore anyway.
-    if (isQuarantined(id))
-        return "the button is quarantined";
-    if (looksStuck(id))
+    if (m_quarantine.holds(id))
         return "the button is quarantined";
     const qint64 now = m_clock->nowMs();
     if (m_policy.cooldownMs > 0 && m_lastAcceptedMs && now - *m_lastAcceptedMs < m_policy.cooldownMs)
@@ -161,41 +146,6 @@ const char *PanelController::ignoreReason(int id)
     if (m_policy.mode == PressPolicy::Mode::Ignore && m_current)
         return "something plays (press_policy ignore)";
     return nullptr;
-}
-
-bool PanelController::isQuarantined(int id)
-{
-    const auto it = m_quarantinedUntil.find(id);
-    if (it == m_quarantinedUntil.end())
-        return false;
-    if (it.value() > m_clock->nowMs())
-        return true;
-    m_quarantinedUntil.erase(it);
-    m_recentPresses.remove(id);
-    qCInfo(lcController).noquote() << "button" << idText(id) << "is out of quarantine";
-    return false;
-}
-
-bool PanelController::looksStuck(int id)
-{
-    if (m_policy.stuckPresses <= 0)
-        return false;
-    const qint64 now = m_clock->nowMs();
-    QList<qint64> &times = m_recentPresses[id];
-    times.removeIf([&](qint64 t) { return now - t >= m_policy.stuckWindowMs; });
-    times.append(now);
-    if (times.size() <= m_policy.stuckPresses)
-        return false;
-    m_quarantinedUntil.insert(id, now + m_policy.quarantineMs);
-    times.clear();
-    qCWarning(lcController).noquote()
-            << QStringLiteral("button %1 pressed more than %2 times within %3 s: stuck or bouncing? Its presses are "
-                              "ignored for %4 s")
-                       .arg(idText(id))
-                       .arg(m_policy.stuckPresses)
-                       .arg(double(m_policy.stuckWindowMs) / 1000)
-                       .arg(double(m_policy.quarantineMs) / 1000);
-    return true;
 }
 
 void PanelController::play(int id)
@@ -232,7 +182,7 @@ void PanelController::finish()
 // The self-test puts the LEDs back in line when it is done.
 void PanelController::clearLedsUnlessShowing()
 {
-    if (m_show == LedShow::None)
+    if (!m_show.isRunning())
         Q_EMIT ledClearRequested();
 }
 
@@ -274,7 +224,7 @@ void PanelController::stop()
 
 void PanelController::panelReady()
 {
-    if (m_show != LedShow::None)
+    if (m_show.isRunning())
         return; // the next step sets the LEDs, and the end of a self-test resyncs them
     if (m_current)
         Q_EMIT ledSetRequested(*m_current);
@@ -314,7 +264,7 @@ void PanelController::setPolicy(const PressPolicy &policy)
 // presses in between need not touch it.
 void PanelController::armIdle()
 {
-    if (m_policy.attractAfterMs <= 0 || m_current || m_show != LedShow::None || !m_schedule.isOpen()) {
+    if (m_policy.attractAfterMs <= 0 || m_current || m_show.isRunning() || !m_schedule.isOpen()) {
         m_idleAlarm->cancel();
         return;
     }
@@ -324,56 +274,35 @@ void PanelController::armIdle()
 void PanelController::onIdleDue()
 {
     const qint64 idleMs = m_clock->nowMs() - m_idleSinceMs;
-    if (m_policy.attractAfterMs <= 0 || m_current || m_show != LedShow::None || !m_schedule.isOpen()
+    if (m_policy.attractAfterMs <= 0 || m_current || m_show.isRunning() || !m_schedule.isOpen()
         || idleMs < m_policy.attractAfterMs) {
         armIdle();
         return;
     }
     qCInfo(lcController, "attract mode begins: no press for %lld s", static_cast<long long>(idleMs / 1000));
-    beginShow(LedShow::Attract);
+    beginShow(LedShow::Kind::Attract);
 }
 
-void PanelController::beginShow(LedShow show)
+void PanelController::beginShow(LedShow::Kind kind)
 {
     m_idleAlarm->cancel();
-    m_showAlarm->cancel();
-    m_show = show;
-    m_showId = m_media->firstId();
-    if (show == LedShow::Attract) {
-        m_attracting = true;
+    m_show.begin(kind);
+    if (kind == LedShow::Kind::Attract)
         Q_EMIT attractChanged(true);
-    }
-    onShowStep();
+    m_show.step();
 }
 
-// One LED on, the next ID at the next step: the chase wraps round, the
-// self-test ends after the last ID.
-void PanelController::onShowStep()
+void PanelController::onSelfTestDone()
 {
-    if (m_show == LedShow::None)
-        return;
-    const int lastId = m_media->firstId() + m_media->count() - 1;
-    if (m_showId > lastId) {
-        if (m_show == LedShow::SelfTest) {
-            m_show = LedShow::None;
-            qCInfo(lcController) << "LED self-test done";
-            panelReady();
-            m_idleSinceMs = m_clock->nowMs();
-            armIdle();
-            return;
-        }
-        m_showId = m_media->firstId();
-    }
-    Q_EMIT ledSetRequested(m_showId++);
-    m_showAlarm->start(m_policy.attractStepMs);
+    qCInfo(lcController) << "LED self-test done";
+    panelReady();
+    m_idleSinceMs = m_clock->nowMs();
+    armIdle();
 }
 
 void PanelController::endShow()
 {
-    const LedShow show = std::exchange(m_show, LedShow::None);
-    m_showAlarm->cancel();
-    if (show == LedShow::Attract) {
-        m_attracting = false;
+    if (m_show.end() == LedShow::Kind::Attract) {
         qCInfo(lcController) << "attract mode ends";
         Q_EMIT attractChanged(false);
     }
@@ -382,13 +311,13 @@ void PanelController::endShow()
 // A press ended attract mode or the self-test. One that played has set its
 // LED and told the browsers; one that did not (ignored, rejected) leaves the
 // LEDs in line with what plays, and browsers leave attract mode.
-void PanelController::endShowOnPress(Outcome outcome, LedShow show)
+void PanelController::endShowOnPress(Outcome outcome, LedShow::Kind kind)
 {
     if (outcome == Outcome::Played || outcome == Outcome::Stopped)
         return;
     panelReady();
     // Closing during the press told the browsers already.
-    if (show == LedShow::Attract && m_schedule.isOpen())
+    if (kind == LedShow::Kind::Attract && m_schedule.isOpen())
         Q_EMIT playbackStopped();
     armIdle();
 }
@@ -399,7 +328,7 @@ void PanelController::startAttract()
         qCInfo(lcController) << "attract mode not started: closed (opening_hours)";
         return;
     }
-    if (m_show == LedShow::Attract)
+    if (m_show.kind() == LedShow::Kind::Attract)
         return;
     endShow(); // a self-test
     if (m_current) {
@@ -409,16 +338,16 @@ void PanelController::startAttract()
         Q_EMIT playbackStopped();
     }
     qCInfo(lcController) << "attract mode begins: asked for";
-    beginShow(LedShow::Attract);
+    beginShow(LedShow::Kind::Attract);
 }
 
 void PanelController::runLedSelfTest()
 {
-    if (m_show == LedShow::Attract) {
+    if (m_show.kind() == LedShow::Kind::Attract) {
         endShow();
         Q_EMIT playbackStopped(); // browsers leave attract mode
     }
     qCInfo(lcController, "LED self-test: %d LEDs, one every %lld ms", m_media->count(),
            static_cast<long long>(m_policy.attractStepMs));
-    beginShow(LedShow::SelfTest);
+    beginShow(LedShow::Kind::SelfTest);
 }

@@ -1,6 +1,8 @@
 #ifndef PANELCONTROLLER_H
 #define PANELCONTROLLER_H
 
+#include "core/buttonquarantine.h"
+#include "core/ledshow.h"
 #include "core/openingschedule.h"
 #include "system/presspolicy.h"
 #include "system/logthrottle.h"
@@ -63,7 +65,7 @@ public:
     quint64 presses(Outcome outcome) const;
     quint64 endedBy(Ending how) const;
     // IDs whose presses are ignored for now: they were pressed too often.
-    QList<int> quarantined() const;
+    QList<int> quarantined() const { return m_quarantine.held(); }
     PressPolicy policy() const { return m_policy; }
     // From a configuration reload: applies from the next press (the sound
     // that plays keeps the end it was given); the attract times at once.
@@ -78,7 +80,7 @@ public:
     // Presses ignored because it was closed (counted in ignoredPresses() too).
     quint64 closedPresses() const { return m_closedPresses; }
     // Attract mode (docs/architecture.md, "Attract mode") runs.
-    bool isAttracting() const { return m_attracting; }
+    bool isAttracting() const { return m_show.kind() == LedShow::Kind::Attract; }
 
 public Q_SLOTS:
     // A press, from the panel or /test/play.
@@ -114,8 +116,6 @@ Q_SIGNALS:
     void playbackEnded(int id, PanelController::Ending how, qint64 listenedMs);
 
 private:
-    bool isQuarantined(int id);
-    bool looksStuck(int id);
     const char *ignoreReason(int id);
     void play(int id);
     void finish();
@@ -125,13 +125,12 @@ private:
     void endPlayback(Ending how);
     void clearLedsUnlessShowing();
     // Attract mode and the LED self-test (docs/architecture.md, "Attract mode").
-    enum class LedShow { None, Attract, SelfTest };
     void armIdle();
     void onIdleDue();
-    void beginShow(LedShow show);
-    void onShowStep();
+    void beginShow(LedShow::Kind kind);
+    void onSelfTestDone();
     void endShow();
-    void endShowOnPress(Outcome outcome, LedShow show);
+    void endShowOnPress(Outcome outcome, LedShow::Kind kind);
 
     const MediaLibrary *m_media;
     Clock *m_clock;
@@ -141,8 +140,7 @@ private:
     qint64 m_startedMs = 0;
     std::optional<qint64> m_durationMs;
     std::optional<qint64> m_lastAcceptedMs;
-    QHash<int, QList<qint64>> m_recentPresses; // per ID, within the stuck window
-    QHash<int, qint64> m_quarantinedUntil;
+    ButtonQuarantine m_quarantine;
     quint64 m_rejectedPresses = 0;
     quint64 m_ignoredPresses = 0;
     quint64 m_playedPresses = 0;
@@ -151,12 +149,9 @@ private:
     LogThrottle m_rejectionLog; // a panel may send bad IDs without pause
     LogThrottle m_ignoreLog;
     quint64 m_closedPresses = 0;
-    bool m_attracting = false;
     std::unique_ptr<Alarm> m_idleAlarm; // attract mode, once idle long enough
-    std::unique_ptr<Alarm> m_showAlarm; // the next LED of the chase or the self-test
     qint64 m_idleSinceMs = 0;           // the later of the last press and the last playback's end
-    LedShow m_show = LedShow::None;
-    int m_showId = 0;                   // the LED the next step lights
+    LedShow m_show;                     // the attract chase or the self-test
     OpeningSchedule m_schedule; // last: its callback reaches the members above
 };
 
