@@ -23,21 +23,9 @@ namespace {
 
 const QByteArray allowPost = QByteArrayLiteral("POST");
 
-void replyJson(HttpResponder &responder, int status, const QJsonObject &body, HttpResponder::HeaderList headers = {})
-{
-    headers.prepend({ "Cache-Control", "no-store" });
-    headers.prepend({ "Content-Type", "application/json" });
-    responder.write(status, headers, QJsonDocument(body).toJson(QJsonDocument::Compact));
-}
-
-void replyError(HttpResponder &responder, int status, const QString &error, HttpResponder::HeaderList headers = {})
-{
-    replyJson(responder, status, { { QStringLiteral("error"), error } }, std::move(headers));
-}
-
 void methodNotAllowed(HttpResponder &responder, const QByteArray &allow)
 {
-    replyError(responder, 405, QStringLiteral("method not allowed: use %1").arg(QString::fromLatin1(allow)),
+    responder.writeJsonError(405, QStringLiteral("method not allowed: use %1").arg(QString::fromLatin1(allow)),
                { { "Allow", allow } });
 }
 
@@ -140,7 +128,7 @@ bool AdminApi::isGuarded(const QString &path)
 
 void AdminApi::refuse(HttpResponder &responder)
 {
-    replyError(responder, 401, QStringLiteral("log in at /admin"));
+    responder.writeJsonError(401, QStringLiteral("log in at /admin"));
 }
 
 bool AdminApi::hasSession(const HttpRequest &request)
@@ -160,7 +148,7 @@ bool AdminApi::handle(const HttpRequest &request, HttpResponder &responder)
                                          << QString::fromLatin1(request.value("origin").left(100)) << "from"
                                          << peer(request);
         }
-        replyError(responder, 403, QStringLiteral("cross-origin request refused"));
+        responder.writeJsonError(403, QStringLiteral("cross-origin request refused"));
         return true;
     }
     if (path == QLatin1String("/admin/login"))
@@ -180,7 +168,7 @@ void AdminApi::login(const HttpRequest &request, HttpResponder &responder)
         return methodNotAllowed(responder, allowPost);
     QFile file(m_passwordFile);
     if (m_passwordFile.isEmpty() || !file.exists())
-        return replyError(responder, 404, QStringLiteral("console off: run selection-panel --set-admin-password"));
+        return responder.writeJsonError(404, QStringLiteral("console off: run selection-panel --set-admin-password"));
 
     // Refused before anything is parsed or hashed: waiting costs the gateway nothing.
     if (const qint64 waitMs = m_sessions.waitMs(request.peer); waitMs > 0) {
@@ -188,7 +176,7 @@ void AdminApi::login(const HttpRequest &request, HttpResponder &responder)
         if (m_refusedLog.allow())
             qCWarning(lcAdmin).noquote() << "console login from" << peer(request) << "refused for" << seconds
                                          << "s: too many wrong passwords";
-        return replyJson(responder, 429,
+        return responder.writeJson(429,
                          { { QStringLiteral("error"), QStringLiteral("too many wrong passwords: wait") },
                            { QStringLiteral("retry_after_s"), seconds } },
                          { { "Retry-After", QByteArray::number(seconds) } });
@@ -197,17 +185,17 @@ void AdminApi::login(const HttpRequest &request, HttpResponder &responder)
     const std::optional<QJsonObject> body = jsonBody(request);
     const QJsonValue password = body ? body->value(QLatin1String("password")) : QJsonValue();
     if (!password.isString())
-        return replyError(responder, 400, QStringLiteral("expected {\"password\":\"…\"}"));
+        return responder.writeJsonError(400, QStringLiteral("expected {\"password\":\"…\"}"));
 
     if (!file.open(QIODevice::ReadOnly)) {
         qCWarning(lcAdmin).noquote() << "cannot read" << m_passwordFile << "-" << file.errorString();
-        return replyError(responder, 500, QStringLiteral("the password file cannot be read"));
+        return responder.writeJsonError(500, QStringLiteral("the password file cannot be read"));
     }
     const AdminPassword stored = AdminPassword::parse(file.readLine(4096));
     if (!stored.isValid()) {
         qCWarning(lcAdmin).noquote() << m_passwordFile << "holds no valid password hash;"
                                      << "run selection-panel --set-admin-password";
-        return replyError(responder, 500, QStringLiteral("the password file is damaged"));
+        return responder.writeJsonError(500, QStringLiteral("the password file is damaged"));
     }
 
     if (!stored.verify(password.toString().toUtf8())) {
@@ -218,13 +206,13 @@ void AdminApi::login(const HttpRequest &request, HttpResponder &responder)
                 line += QStringLiteral(" - next try in %1 s").arg((waitMs + 999) / 1000);
             qCWarning(lcAdmin).noquote() << line;
         }
-        return replyError(responder, 403, QStringLiteral("wrong password"));
+        return responder.writeJsonError(403, QStringLiteral("wrong password"));
     }
     m_sessions.succeeded(request.peer);
     const QByteArray token = m_sessions.open();
     qCInfo(lcAdmin).noquote() << "console login from" << peer(request) << "-" << m_sessions.sessionCount()
                               << "sessions";
-    replyJson(responder, 200, { { QStringLiteral("ok"), true } },
+    responder.writeJson(200, { { QStringLiteral("ok"), true } },
               { { "Set-Cookie", sessionCookie(token, int(AdminSessions::LifetimeMs / 1000)) } });
 }
 
@@ -237,7 +225,7 @@ void AdminApi::logout(const HttpRequest &request, HttpResponder &responder)
         m_sessions.close(token);
         qCInfo(lcAdmin).noquote() << "console logout from" << peer(request);
     }
-    replyJson(responder, 200, { { QStringLiteral("ok"), true } }, { { "Set-Cookie", sessionCookie({}, 0) } });
+    responder.writeJson(200, { { QStringLiteral("ok"), true } }, { { "Set-Cookie", sessionCookie({}, 0) } });
 }
 
 // Past the gate: a live session asks.
@@ -246,13 +234,13 @@ void AdminApi::route(const HttpRequest &request, HttpResponder &responder, const
     if (route == QLatin1String("state")) {
         if (!request.isGet() && !request.isHead())
             return methodNotAllowed(responder, QByteArrayLiteral("GET, HEAD"));
-        return replyJson(responder, 200, state());
+        return responder.writeJson(200, state());
     }
     const bool isPress = route.startsWith(QLatin1String("press/")) && route.count(QLatin1Char('/')) == 1;
     const bool known = isPress || route == QLatin1String("stop") || route == QLatin1String("volume")
             || route == QLatin1String("attract") || route == QLatin1String("selftest");
     if (!known)
-        return replyError(responder, 404, QStringLiteral("no such console route"));
+        return responder.writeJsonError(404, QStringLiteral("no such console route"));
     if (request.method != allowPost)
         return methodNotAllowed(responder, allowPost);
 
@@ -270,7 +258,7 @@ void AdminApi::route(const HttpRequest &request, HttpResponder &responder, const
         qCInfo(lcAdmin).noquote() << "console: LED self-test, from" << peer(request);
         m_controller->runLedSelfTest();
     }
-    replyJson(responder, 200, { { QStringLiteral("ok"), true } });
+    responder.writeJson(200, { { QStringLiteral("ok"), true } });
 }
 
 void AdminApi::press(const HttpRequest &request, HttpResponder &responder, const QString &arg)
@@ -281,7 +269,7 @@ void AdminApi::press(const HttpRequest &request, HttpResponder &responder, const
     const PanelController::Outcome outcome = digits ? m_controller->press(arg.toInt()) : PanelController::Outcome::Rejected;
     qCInfo(lcAdmin).noquote() << "console: press" << arg.left(8) << "from" << peer(request) << "-"
                               << outcomeName(outcome);
-    replyJson(responder, outcome == PanelController::Outcome::Rejected ? 400 : 200,
+    responder.writeJson(outcome == PanelController::Outcome::Rejected ? 400 : 200,
               { { QStringLiteral("outcome"), QLatin1String(outcomeName(outcome)) } });
 }
 
@@ -291,10 +279,10 @@ void AdminApi::setVolume(const HttpRequest &request, HttpResponder &responder)
     const QJsonValue value = body ? body->value(QLatin1String("level")) : QJsonValue();
     const double level = value.toDouble(-1);
     if (!value.isDouble() || level < 0 || level > 100 || level != double(int(level)))
-        return replyError(responder, 400, QStringLiteral("expected {\"level\":N}, N a whole number from 0 to 100"));
+        return responder.writeJsonError(400, QStringLiteral("expected {\"level\":N}, N a whole number from 0 to 100"));
     qCInfo(lcAdmin).noquote() << "console: volume" << int(level) << "from" << peer(request);
     Q_EMIT volumeChanged(int(level));
-    replyJson(responder, 200, { { QStringLiteral("level"), int(level) } });
+    responder.writeJson(200, { { QStringLiteral("level"), int(level) } });
 }
 
 QJsonObject AdminApi::state() const

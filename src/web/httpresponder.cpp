@@ -3,6 +3,8 @@
 #include "web/httpconnection.h"
 
 #include <QIODevice>
+#include <QJsonDocument>
+#include <QJsonObject>
 
 HttpResponder::HttpResponder(HttpConnection *connection, bool head) : m_connection(connection), m_head(head)
 {
@@ -26,6 +28,18 @@ void HttpResponder::write(int status, const HeaderList &headers, std::unique_ptr
         m_connection->writeResponse(status, headers, length, QByteArray());
     else
         m_connection->writeResponse(status, headers, std::move(body));
+}
+
+void HttpResponder::writeJson(int status, const QJsonObject &body, HeaderList headers)
+{
+    headers.prepend({ "Cache-Control", "no-store" });
+    headers.prepend({ "Content-Type", "application/json" });
+    write(status, headers, QJsonDocument(body).toJson(QJsonDocument::Compact));
+}
+
+void HttpResponder::writeJsonError(int status, const QString &error, HeaderList headers)
+{
+    writeJson(status, { { QStringLiteral("error"), error } }, std::move(headers));
 }
 
 void HttpResponder::writeNotModified(const HeaderList &headers)

@@ -5,11 +5,13 @@
 #include <QList>
 #include <QPair>
 #include <QPointer>
+#include <QString>
 
 #include <memory>
 
 class HttpConnection;
 class QIODevice;
+class QJsonObject;
 
 // The handle a route gets to answer one request. Each request is answered
 // exactly once; HEAD answers carry the headers of the GET answer and no
@@ -26,6 +28,10 @@ public:
     void write(int status, const HeaderList &headers, const QByteArray &body);
     // A body read from `device` (open, of known size()) as the client takes it.
     void write(int status, const HeaderList &headers, std::unique_ptr<QIODevice> body);
+    // A compact JSON body, never cached (the staff and statistics APIs).
+    void writeJson(int status, const QJsonObject &body, HeaderList headers = {});
+    // The same with the body {"error": text}.
+    void writeJsonError(int status, const QString &error, HeaderList headers = {});
     // 304: no body and no Content-Length.
     void writeNotModified(const HeaderList &headers);
 

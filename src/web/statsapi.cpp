@@ -16,18 +16,6 @@
 
 namespace {
 
-void replyJson(HttpResponder &responder, int status, const QJsonObject &body, HttpResponder::HeaderList headers = {})
-{
-    headers.prepend({ "Cache-Control", "no-store" });
-    headers.prepend({ "Content-Type", "application/json" });
-    responder.write(status, headers, QJsonDocument(body).toJson(QJsonDocument::Compact));
-}
-
-void replyError(HttpResponder &responder, int status, const QString &error, HttpResponder::HeaderList headers = {})
-{
-    replyJson(responder, status, { { QStringLiteral("error"), error } }, headers);
-}
-
 // YYYY-MM-DD and nothing else; an invalid QDate when it is not a real date.
 QDate parseDate(const QString &text)
 {
@@ -91,9 +79,9 @@ int StatsApi::LocalOffsets::at(qint64 timeMs)
 void StatsApi::respond(const HttpRequest &request, HttpResponder &responder, bool csv)
 {
     if (!request.isGet() && !request.isHead())
-        return replyError(responder, 405, QStringLiteral("use GET"), { { "Allow", "GET, HEAD" } });
+        return responder.writeJsonError(405, QStringLiteral("use GET"), { { "Allow", "GET, HEAD" } });
     if (!m_store->isEnabled())
-        return replyError(responder, 404, QStringLiteral("records are off (stats_db = none)"));
+        return responder.writeJsonError(404, QStringLiteral("records are off (stats_db = none)"));
 
     // Both ends included; by default the last 7 days up to today, local time.
     const QUrlQuery query(request.url);
@@ -102,14 +90,14 @@ void StatsApi::respond(const HttpRequest &request, HttpResponder &responder, boo
     if (query.hasQueryItem(QStringLiteral("to")))
         to = parseDate(query.queryItemValue(QStringLiteral("to"), QUrl::FullyDecoded));
     if (!to.isValid())
-        return replyError(responder, 400, QStringLiteral("to: expected a date YYYY-MM-DD"));
+        return responder.writeJsonError(400, QStringLiteral("to: expected a date YYYY-MM-DD"));
     QDate from = to.addDays(-6);
     if (query.hasQueryItem(QStringLiteral("from")))
         from = parseDate(query.queryItemValue(QStringLiteral("from"), QUrl::FullyDecoded));
     if (!from.isValid())
-        return replyError(responder, 400, QStringLiteral("from: expected a date YYYY-MM-DD"));
+        return responder.writeJsonError(400, QStringLiteral("from: expected a date YYYY-MM-DD"));
     if (from > to)
-        return replyError(responder, 400, QStringLiteral("from is after to"));
+        return responder.writeJsonError(400, QStringLiteral("from is after to"));
 
     if (csv) {
         QByteArray body = QByteArrayLiteral("time,id,event,detail,listened_ms\r\n");
@@ -119,7 +107,7 @@ void StatsApi::respond(const HttpRequest &request, HttpResponder &responder, boo
             body += "\r\n";
         });
         if (!ok)
-            return replyError(responder, 503, m_store->errorString());
+            return responder.writeJsonError(503, m_store->errorString());
         const QByteArray name = "records-" + dateText(from).toLatin1() + "-to-" + dateText(to).toLatin1() + ".csv";
         return responder.write(200,
                                { { "Content-Type", "text/csv; charset=utf-8" },
@@ -130,7 +118,7 @@ void StatsApi::respond(const HttpRequest &request, HttpResponder &responder, boo
 
     StatsStore::Summary summary;
     if (!m_store->summary(from, to, &summary))
-        return replyError(responder, 503, m_store->errorString());
+        return responder.writeJsonError(503, m_store->errorString());
     QJsonArray ids;
     for (const StatsStore::IdStats &stats : std::as_const(summary.ids)) {
         ids.append(QJsonObject {
@@ -148,7 +136,7 @@ void StatsApi::respond(const HttpRequest &request, HttpResponder &responder, boo
                                   { QStringLiteral("id"), day.id },
                                   { QStringLiteral("presses"), day.presses } });
     }
-    replyJson(responder, 200,
+    responder.writeJson(200,
               { { QStringLiteral("from"), dateText(from) }, { QStringLiteral("to"), dateText(to) },
                 { QStringLiteral("ids"), ids }, { QStringLiteral("days"), days } });
 }
