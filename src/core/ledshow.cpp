@@ -13,20 +13,20 @@ LedShow::LedShow(Clock *clock, const MediaLibrary *media, const PressPolicy *pol
       m_policy(policy),
       m_light(std::move(light)),
       m_selfTestDone(std::move(selfTestDone)),
-      m_alarm(clock->createAlarm([this] { step(); }))
+      m_alarm(clock->createAlarm([this] { advance(); }))
 {
 }
 
 LedShow::~LedShow() = default;
 
-void LedShow::begin(Kind kind)
+void LedShow::start(Kind kind)
 {
     m_alarm->cancel();
     m_kind = kind;
     m_nextId = m_media->firstId();
 }
 
-LedShow::Kind LedShow::end()
+LedShow::Kind LedShow::stop()
 {
     m_alarm->cancel();
     return std::exchange(m_kind, Kind::None);
@@ -34,7 +34,7 @@ LedShow::Kind LedShow::end()
 
 // One LED on, the next ID at the next step: the chase wraps round, the
 // self-test ends after the last ID.
-void LedShow::step()
+void LedShow::advance()
 {
     if (m_kind == Kind::None)
         return;

@@ -26,12 +26,12 @@ public:
 
     Kind kind() const { return m_kind; }
     bool isRunning() const { return m_kind != Kind::None; }
-    // Replaces whatever runs; step() then lights the first ID.
-    void begin(Kind kind);
+    // Replaces whatever runs; advance() then lights the first ID.
+    void start(Kind kind);
     // Lights the next LED and sets the alarm for the one after.
-    void step();
+    void advance();
     // Stops it; returns what ran.
-    Kind end();
+    Kind stop();
 
 private:
 

@@ -286,10 +286,10 @@ void PanelController::onIdleDue()
 void PanelController::beginShow(LedShow::Kind kind)
 {
     m_idleAlarm->cancel();
-    m_show.begin(kind);
+    m_show.start(kind);
     if (kind == LedShow::Kind::Attract)
         Q_EMIT attractChanged(true);
-    m_show.step();
+    m_show.advance();
 }
 
 void PanelController::onSelfTestDone()
@@ -302,7 +302,7 @@ void PanelController::onSelfTestDone()
 
 void PanelController::endShow()
 {
-    if (m_show.end() == LedShow::Kind::Attract) {
+    if (m_show.stop() == LedShow::Kind::Attract) {
         qCInfo(lcController) << "attract mode ends";
         Q_EMIT attractChanged(false);
     }
