@@ -4,6 +4,9 @@
 #include "media/medialibrary.h"
 #include "system/logging.h"
 
+#include <QMetaEnum>
+#include <QStringList>
+
 #include <algorithm>
 #include <utility>
 
@@ -13,6 +16,20 @@ namespace {
 constexpr int logBurst = 5;
 constexpr auto logSummaryInterval = 60s;
 constexpr long long logSummaryS = std::chrono::seconds(logSummaryInterval).count();
+
+// Built once: the play records ask for a name at every press.
+template<typename Enum>
+QString lowerName(Enum value)
+{
+    static const QStringList names = [] {
+        const QMetaEnum meta = QMetaEnum::fromType<Enum>();
+        QStringList list;
+        for (int i = 0; i < meta.keyCount(); ++i)
+            list.append(QString::fromLatin1(meta.key(i)).toLower());
+        return list;
+    }();
+    return names.value(int(value));
+}
 
 QString idText(int id)
 {
@@ -47,6 +64,16 @@ PanelController::PanelController(const MediaLibrary *media, Clock *clock, const 
 }
 
 PanelController::~PanelController() = default;
+
+QString PanelController::nameOf(Outcome outcome)
+{
+    return lowerName(outcome);
+}
+
+QString PanelController::nameOf(Ending how)
+{
+    return lowerName(how);
+}
 
 std::optional<qint64> PanelController::elapsedMs() const
 {

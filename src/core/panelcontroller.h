@@ -49,6 +49,11 @@ public:
     };
     Q_ENUM(Ending)
 
+    // The value's name in lower case ("played", "timer"), as /metrics, the
+    // play records and the staff console write it.
+    static QString nameOf(Outcome outcome);
+    static QString nameOf(Ending how);
+
     PanelController(const MediaLibrary *media, Clock *clock, const PressPolicy &policy = {},
                     QObject *parent = nullptr);
     ~PanelController() override;

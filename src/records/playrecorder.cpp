@@ -3,19 +3,6 @@
 #include "core/clock.h"
 #include "records/recordwriter.h"
 
-#include <QMetaEnum>
-
-namespace {
-
-// The enum value's name in lower case, as /metrics and /api/stats.csv show it.
-template<typename Enum>
-QString nameOf(Enum value)
-{
-    return QString::fromLatin1(QMetaEnum::fromType<Enum>().valueToKey(int(value))).toLower();
-}
-
-} // namespace
-
 PlayRecorder::PlayRecorder(const QString &path, const Clock *clock, QObject *parent)
     : QObject(parent), m_path(path), m_clock(clock)
 {
@@ -48,14 +35,14 @@ void PlayRecorder::recordPress(int id, PanelController::Outcome outcome)
 {
     if (!m_writer)
         return;
-    queue({ m_clock->wallMs(), id, QStringLiteral("press"), nameOf(outcome), std::nullopt });
+    queue({ m_clock->wallMs(), id, QStringLiteral("press"), PanelController::nameOf(outcome), std::nullopt });
 }
 
 void PlayRecorder::recordEnding(int id, PanelController::Ending how, qint64 listenedMs)
 {
     if (!m_writer)
         return;
-    queue({ m_clock->wallMs(), id, QStringLiteral("end"), nameOf(how), listenedMs });
+    queue({ m_clock->wallMs(), id, QStringLiteral("end"), PanelController::nameOf(how), listenedMs });
 }
 
 void PlayRecorder::queue(PlayRecord record)

@@ -26,7 +26,7 @@ const QByteArray allowPost = QByteArrayLiteral("POST");
 void methodNotAllowed(HttpResponder &responder, const QByteArray &allow)
 {
     responder.writeJsonError(405, QStringLiteral("method not allowed: use %1").arg(QString::fromLatin1(allow)),
-               { { "Allow", allow } });
+                             { { "Allow", allow } });
 }
 
 // ISO 8601 in local time with its offset, e.g. 2026-12-02T10:00:00+01:00.
@@ -80,21 +80,6 @@ bool isCrossOrigin(const HttpRequest &request)
         return false;
     const QUrl url(QString::fromLatin1(origin));
     return !url.isValid() || url.authority().compare(QString::fromLatin1(request.value("host")), Qt::CaseInsensitive) != 0;
-}
-
-const char *outcomeName(PanelController::Outcome outcome)
-{
-    switch (outcome) {
-    case PanelController::Outcome::Played:
-        return "played";
-    case PanelController::Outcome::Stopped:
-        return "stopped";
-    case PanelController::Outcome::Ignored:
-        return "ignored";
-    case PanelController::Outcome::Rejected:
-        return "rejected";
-    }
-    return "";
 }
 
 } // namespace
@@ -177,9 +162,9 @@ void AdminApi::login(const HttpRequest &request, HttpResponder &responder)
             qCWarning(lcAdmin).noquote() << "console login from" << peer(request) << "refused for" << seconds
                                          << "s: too many wrong passwords";
         return responder.writeJson(429,
-                         { { QStringLiteral("error"), QStringLiteral("too many wrong passwords: wait") },
-                           { QStringLiteral("retry_after_s"), seconds } },
-                         { { "Retry-After", QByteArray::number(seconds) } });
+                                   { { QStringLiteral("error"), QStringLiteral("too many wrong passwords: wait") },
+                                     { QStringLiteral("retry_after_s"), seconds } },
+                                   { { "Retry-After", QByteArray::number(seconds) } });
     }
 
     const std::optional<QJsonObject> body = jsonBody(request);
@@ -213,7 +198,7 @@ void AdminApi::login(const HttpRequest &request, HttpResponder &responder)
     qCInfo(lcAdmin).noquote() << "console login from" << peer(request) << "-" << m_sessions.sessionCount()
                               << "sessions";
     responder.writeJson(200, { { QStringLiteral("ok"), true } },
-              { { "Set-Cookie", sessionCookie(token, int(AdminSessions::LifetimeMs / 1000)) } });
+                        { { "Set-Cookie", sessionCookie(token, int(AdminSessions::LifetimeMs / 1000)) } });
 }
 
 void AdminApi::logout(const HttpRequest &request, HttpResponder &responder)
@@ -268,9 +253,9 @@ void AdminApi::press(const HttpRequest &request, HttpResponder &responder, const
             && std::all_of(arg.cbegin(), arg.cend(), [](QChar c) { return c >= u'0' && c <= u'9'; });
     const PanelController::Outcome outcome = digits ? m_controller->press(arg.toInt()) : PanelController::Outcome::Rejected;
     qCInfo(lcAdmin).noquote() << "console: press" << arg.left(8) << "from" << peer(request) << "-"
-                              << outcomeName(outcome);
+                              << PanelController::nameOf(outcome);
     responder.writeJson(outcome == PanelController::Outcome::Rejected ? 400 : 200,
-              { { QStringLiteral("outcome"), QLatin1String(outcomeName(outcome)) } });
+                        { { QStringLiteral("outcome"), PanelController::nameOf(outcome) } });
 }
 
 void AdminApi::setVolume(const HttpRequest &request, HttpResponder &responder)

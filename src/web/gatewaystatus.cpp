@@ -48,7 +48,7 @@ GatewaySnapshot::Counts countsByName(CountOf countOf)
     const QMetaEnum meta = QMetaEnum::fromType<Enum>();
     GatewaySnapshot::Counts counts;
     for (int i = 0; i < meta.keyCount(); ++i)
-        counts.append({ QString::fromLatin1(meta.key(i)).toLower(), countOf(Enum(meta.value(i))) });
+        counts.append({ PanelController::nameOf(Enum(meta.value(i))), countOf(Enum(meta.value(i))) });
     return counts;
 }
 } // namespace

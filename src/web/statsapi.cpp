@@ -137,6 +137,6 @@ void StatsApi::respond(const HttpRequest &request, HttpResponder &responder, boo
                                   { QStringLiteral("presses"), day.presses } });
     }
     responder.writeJson(200,
-              { { QStringLiteral("from"), dateText(from) }, { QStringLiteral("to"), dateText(to) },
-                { QStringLiteral("ids"), ids }, { QStringLiteral("days"), days } });
+                        { { QStringLiteral("from"), dateText(from) }, { QStringLiteral("to"), dateText(to) },
+                          { QStringLiteral("ids"), ids }, { QStringLiteral("days"), days } });
 }
