@@ -12,6 +12,10 @@ HttpServer::HttpServer(const HttpLimits &limits, const QString &webSocketPath, H
                        QObject *parent)
     : QTcpServer(parent), m_limits(limits), m_webSocketPath(webSocketPath), m_handler(std::move(handler))
 {
+    // Qt's default of 50 makes the kernel drop connections when a room full
+    // of screens and phones reconnects at once (after a Wi-Fi outage); each
+    // dropped one waits a second or more to try again.
+    setListenBacklogSize(m_limits.maxConnections);
 }
 
 void HttpServer::incomingConnection(qintptr handle)
