@@ -440,9 +440,12 @@ void tst_HttpServer::webSocketUpgradeIsHandedOver()
     QTRY_COMPARE(handedOver.size(), 1);
     auto *socket = handedOver.first().first().value<QTcpSocket *>();
     QVERIFY(socket);
-    // Unread: the WebSocket server reads the handshake itself.
-    QTRY_COMPARE(socket->bytesAvailable(), qint64(handshake.size()));
-    QCOMPARE(socket->peek(handshake.size()), handshake);
+    // Read and judged, not answered: the hub answers it.
+    const auto request = handedOver.first().at(1).value<HttpRequest>();
+    QCOMPARE(request.value("sec-websocket-key"), "dGhlIHNhbXBsZSBub25jZQ==");
+    QCOMPARE(socket->bytesAvailable(), qint64(0));
+    QCOMPARE(socket->bytesToWrite(), qint64(0));
+    QVERIFY(!client->waitForReadyRead(100));
     QCOMPARE(m_handled, 0);
     QCOMPARE(m_server->connectionCount(), 1); // still counted
     delete socket;
@@ -452,18 +455,31 @@ void tst_HttpServer::webSocketUpgradeIsHandedOver()
 void tst_HttpServer::otherUpgradesAreRefused_data()
 {
     QTest::addColumn<QByteArray>("request");
-    QTest::newRow("other path") << QByteArray("GET /status HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n");
-    QTest::newRow("below ws") << QByteArray("GET /ws/x HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n");
-    QTest::newRow("POST") << QByteArray("POST /ws HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n");
-    // Qt's handshake reader would wait for CRLF for ever.
-    QTest::newRow("bare LF") << QByteArray("GET /ws HTTP/1.1\nUpgrade: websocket\nConnection: Upgrade\n\n");
+    QTest::addColumn<int>("status");
+    QTest::newRow("other path") << QByteArray("GET /status HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n")
+                                << 404;
+    QTest::newRow("below ws") << QByteArray("GET /ws/x HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n")
+                              << 404;
+    QTest::newRow("POST") << QByteArray("POST /ws HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n")
+                          << 404;
     QTest::newRow("second request") << QByteArray("GET /a HTTP/1.1\r\n\r\n"
-                                                  "GET /b HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n");
+                                                  "GET /b HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n")
+                                    << 404;
+    // On /ws, a handshake that WebSocketHandshake refuses.
+    QTest::newRow("no version, bare LF") << QByteArray("GET /ws HTTP/1.1\nUpgrade: websocket\nConnection: Upgrade\n\n")
+                                         << 426;
+    QTest::newRow("version 8") << QByteArray("GET /ws HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                                             "Sec-WebSocket-Version: 8\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n")
+                               << 426;
+    QTest::newRow("no key") << QByteArray("GET /ws HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                                          "Sec-WebSocket-Version: 13\r\n\r\n")
+                            << 400;
 }
 
 void tst_HttpServer::otherUpgradesAreRefused()
 {
     QFETCH(QByteArray, request);
+    QFETCH(int, status);
     QSignalSpy handedOver(m_server.get(), &HttpServer::webSocketRequested);
     auto client = connectClient();
     QVERIFY(client);
@@ -472,7 +488,9 @@ void tst_HttpServer::otherUpgradesAreRefused()
     if (request.contains("/a "))
         QCOMPARE(reader.next().status, 200);
     const Response refused = reader.next();
-    QCOMPARE(refused.status, 404);
+    QCOMPARE(refused.status, status);
+    // A client of another WebSocket version learns which one to speak.
+    QCOMPARE(refused.head.contains("Sec-WebSocket-Version: 13\r\n"), status == 426);
     QTRY_COMPARE(client->state(), QAbstractSocket::UnconnectedState);
     QCOMPARE(handedOver.size(), 0);
     QCOMPARE(m_handled, request.contains("/a ") ? 1 : 0);

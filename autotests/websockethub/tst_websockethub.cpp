@@ -1,3 +1,4 @@
+#include "web/httpserver.h"
 #include "web/websockethub.h"
 
 #include "rawwebsocketclient.h"
@@ -52,8 +53,8 @@ QString paddedPing(int size)
 
 } // namespace
 
-// WebSocketHub on its own: a plain QTcpServer hands it each connection with
-// the handshake unread, as HttpConnection does in the gateway.
+// WebSocketHub with the HttpServer that hands it each upgrade in the
+// gateway, and nothing else.
 class tst_WebSocketHub : public QObject
 {
     Q_OBJECT
@@ -79,7 +80,7 @@ private:
     std::unique_ptr<QWebSocket> connectClient();
     bool roundTrip(QWebSocket *client);
 
-    std::unique_ptr<QTcpServer> m_listener;
+    std::unique_ptr<HttpServer> m_listener;
     std::unique_ptr<WebSocketHub> m_hub;
 };
 
@@ -97,11 +98,11 @@ void tst_WebSocketHub::init()
 {
     s_warnings.clear();
     m_hub = std::make_unique<WebSocketHub>();
-    m_listener = std::make_unique<QTcpServer>();
-    connect(m_listener.get(), &QTcpServer::newConnection, m_hub.get(), [this] {
-        while (QTcpSocket *socket = m_listener->nextPendingConnection())
-            m_hub->handleUpgrade(socket);
-    });
+    m_listener = std::make_unique<HttpServer>(HttpLimits(), u"/ws"_s,
+                                              [](const HttpRequest &, HttpResponder &responder) {
+                                                  responder.write(404, {}, QByteArray());
+                                              });
+    connect(m_listener.get(), &HttpServer::webSocketRequested, m_hub.get(), &WebSocketHub::handleUpgrade);
     QVERIFY(m_listener->listen(QHostAddress::LocalHost));
 }
 

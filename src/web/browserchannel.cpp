@@ -13,16 +13,16 @@ BrowserChannel::BrowserChannel(const GatewayStatus *status, const MediaLibrary *
 {
 }
 
-void BrowserChannel::greet(QWebSocket *client)
+void BrowserChannel::greet(WebSocketConnection *client)
 {
     m_hub->send(client, encode(state(m_status->snapshot())));
 }
 
 void BrowserChannel::playbackStarted(int id)
 {
-    // Stop first: a browser must never play two sounds at once.
-    m_hub->broadcast(encode(stop()));
-    m_hub->broadcast(encode(play(m_media->item(id))));
+    // Stop first: a browser must never play two sounds at once. Both in
+    // one write: a second small segment could wait for the first's ACK.
+    m_hub->broadcast(QStringList { encode(stop()), encode(play(m_media->item(id))) });
 }
 
 void BrowserChannel::playbackStopped()

@@ -7,7 +7,7 @@
 
 class GatewayStatus;
 class MediaLibrary;
-class QWebSocket;
+class WebSocketConnection;
 class WebSocketHub;
 
 // What browsers are told, and when: turns the controller's, the panel link's
@@ -23,7 +23,7 @@ public:
 
 public Q_SLOTS:
     // A browser joined: tell it everything it needs to show what plays.
-    void greet(QWebSocket *client);
+    void greet(WebSocketConnection *client);
     void playbackStarted(int id);
     void playbackStopped();
     void panelStateChanged(PanelLink::State state);

@@ -1,5 +1,7 @@
 #include "web/httpconnection.h"
 
+#include "web/websockethandshake.h"
+
 #include "system/logging.h"
 
 #include <QIODevice>
@@ -120,25 +122,30 @@ bool HttpConnection::takeRequest()
     HttpRequest request = parsed.request;
     request.peer = m_socket->peerAddress();
     if (request.isWebSocketUpgrade()) {
-        // Qt's handshake reader waits for CRLF line ends, without a timeout.
-        const bool handshake = request.url.path() == m_webSocketPath && request.isGet()
-                && parsed.length == buffered.size() && buffered.endsWith("\r\n\r\n");
-        if (handshake) {
-            // QWebSocketServer reads the handshake itself: leave it unread.
-            m_timer.stop();
-            m_socket->disconnect(this);
-            m_socket->setParent(parent());
-            QTcpSocket *socket = m_socket;
-            m_socket = nullptr;
-            m_state = State::Closing;
-            deleteLater();
-            Q_EMIT webSocketRequested(socket);
+        m_socket->skip(parsed.length);
+        if (request.url.path() != m_webSocketPath || !request.isGet()) {
+            qCWarning(lcWs).noquote() << "refused WebSocket upgrade on" << request.url.path().left(200) << "from"
+                                      << peer();
+            refuse(404, QByteArray(), "Not found: WebSocket connections are made on " + m_webSocketPath.toUtf8() + '\n');
             return false;
         }
-        qCWarning(lcWs).noquote() << "refused WebSocket upgrade on" << request.url.path().left(200) << "from"
-                                  << peer();
-        m_socket->skip(parsed.length);
-        refuse(404, QByteArray(), "Not found: WebSocket connections are made on " + m_webSocketPath.toUtf8() + '\n');
+        const WebSocketHandshake::Verdict verdict = WebSocketHandshake::judge(request);
+        if (verdict.status != 101) {
+            qCWarning(lcWs).noquote() << "refused WebSocket handshake from" << peer() << "-" << verdict.reason;
+            refuse(verdict.status, QByteArray(), verdict.reason + '\n',
+                   verdict.status == 426 ? HttpResponder::HeaderList { { "Sec-WebSocket-Version", "13" } }
+                                         : HttpResponder::HeaderList {});
+            return false;
+        }
+        // The hub answers it and speaks WebSocket from here on.
+        m_timer.stop();
+        m_socket->disconnect(this);
+        m_socket->setParent(parent());
+        QTcpSocket *socket = m_socket;
+        m_socket = nullptr;
+        m_state = State::Closing;
+        deleteLater();
+        Q_EMIT webSocketRequested(socket, request);
         return false;
     }
 
@@ -163,7 +170,8 @@ bool HttpConnection::takeRequest()
     return m_state == State::Waiting;
 }
 
-void HttpConnection::refuse(int status, const QByteArray &reason, const QByteArray &text)
+void HttpConnection::refuse(int status, const QByteArray &reason, const QByteArray &text,
+                            HttpResponder::HeaderList headers)
 {
     if (!reason.isEmpty())
         qCInfo(lcHttp).noquote() << status << "for a request from" << peer() << "-" << reason;
@@ -171,7 +179,8 @@ void HttpConnection::refuse(int status, const QByteArray &reason, const QByteArr
     m_state = State::Responding;
     m_closeAfterResponse = true;
     disconnect(m_socket, &QTcpSocket::readyRead, this, &HttpConnection::processRequests);
-    writeHead(status, { { "Content-Type", "text/plain; charset=utf-8" } }, text.size(), text);
+    headers.append(qMakePair(QByteArray("Content-Type"), QByteArray("text/plain; charset=utf-8")));
+    writeHead(status, headers, text.size(), text);
     finishResponse();
 }
 

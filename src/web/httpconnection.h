@@ -19,8 +19,8 @@ class QTcpSocket;
 // answered in order and at most one file is open per connection. Closes
 // after answering when the client asked (`Connection: close`, HTTP/1.0),
 // after an error, or when the client is idle or stalls for too long.
-// A WebSocket upgrade on the WebSocket path leaves through
-// webSocketRequested() with the handshake still unread.
+// A WebSocket upgrade on the WebSocket path that WebSocketHandshake
+// accepts leaves through webSocketRequested(), read and not yet answered.
 class HttpConnection : public QObject
 {
     Q_OBJECT
@@ -43,16 +43,18 @@ public:
     void writeResponse(int status, const HttpResponder::HeaderList &headers, std::unique_ptr<QIODevice> body);
 
 Q_SIGNALS:
-    // An upgrade request on the WebSocket path: the socket is no longer
-    // this connection's, and the handshake is still in it, unread.
-    void webSocketRequested(QTcpSocket *socket);
+    // An acceptable upgrade request on the WebSocket path: the socket is no
+    // longer this connection's; the request has been read from it, and
+    // nothing has answered it yet.
+    void webSocketRequested(QTcpSocket *socket, const HttpRequest &request);
 
 private:
     enum class State { Waiting, Responding, Closing };
 
     void processRequests();
     bool takeRequest();
-    void refuse(int status, const QByteArray &reason, const QByteArray &text);
+    void refuse(int status, const QByteArray &reason, const QByteArray &text,
+                HttpResponder::HeaderList headers = {});
     void writeHead(int status, const HttpResponder::HeaderList &headers, qint64 contentLength,
                    const QByteArray &body);
     void onBytesWritten();

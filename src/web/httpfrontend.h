@@ -42,7 +42,7 @@ public:
     void handle(const HttpRequest &request, HttpResponder &responder);
 
 Q_SIGNALS:
-    void webSocketRequested(QTcpSocket *socket);
+    void webSocketRequested(QTcpSocket *socket, const HttpRequest &request);
 
 private:
     void testPlay(const HttpRequest &request, HttpResponder &responder, const QString &arg);

@@ -11,8 +11,8 @@ class QTcpSocket;
 // The gateway's one listening socket, for HTTP and WebSocket alike
 // (docs/http.md, "Connections"). Each connection becomes an HttpConnection
 // that hands requests to the handler; a WebSocket upgrade on the WebSocket
-// path leaves through webSocketRequested() with its handshake unread, for
-// WebSocketHub's QWebSocketServer. Connections are counted until their
+// path leaves through webSocketRequested(), read and not yet answered, for
+// WebSocketHub. Connections are counted until their
 // socket is gone, WebSocket ones included, against HttpLimits.
 //
 // Its connections send at once (TCP_NODELAY): with Nagle's algorithm a
@@ -29,7 +29,7 @@ public:
     int connectionCount() const { return m_connections; }
 
 Q_SIGNALS:
-    void webSocketRequested(QTcpSocket *socket);
+    void webSocketRequested(QTcpSocket *socket, const HttpRequest &request);
 
 protected:
     void incomingConnection(qintptr handle) override;

@@ -1,15 +1,7 @@
 #include "web/rejectiontracker.h"
 
 #include "system/logging.h"
-
-#include <QWebSocket>
-
-namespace {
-QString peerOf(const QWebSocket *socket)
-{
-    return QStringLiteral("%1:%2").arg(socket->peerAddress().toString()).arg(socket->peerPort());
-}
-} // namespace
+#include "web/websocketconnection.h"
 
 RejectionTracker::RejectionTracker()
 {
@@ -25,12 +17,12 @@ void RejectionTracker::setLimits(const Limits &limits)
     m_summaryTimer.setInterval(limits.summaryIntervalMs);
 }
 
-void RejectionTracker::track(const QWebSocket *client)
+void RejectionTracker::track(const WebSocketConnection *client)
 {
     m_records.insert(client, Record());
 }
 
-void RejectionTracker::forget(const QWebSocket *client)
+void RejectionTracker::forget(const WebSocketConnection *client)
 {
     const auto it = m_records.find(client);
     if (it == m_records.end())
@@ -39,7 +31,7 @@ void RejectionTracker::forget(const QWebSocket *client)
     m_records.erase(it);
 }
 
-bool RejectionTracker::reject(const QWebSocket *client, const char *reason)
+bool RejectionTracker::reject(const WebSocketConnection *client, const char *reason)
 {
     ++m_total;
     const auto it = m_records.find(client);
@@ -50,7 +42,7 @@ bool RejectionTracker::reject(const QWebSocket *client, const char *reason)
     if (record.rejected <= quint64(m_limits.loggedEach)) {
         const bool last = record.rejected == quint64(m_limits.loggedEach);
         qCWarning(lcWs).noquote() << QStringLiteral("ignored message from %1 - %2 (%3 ignored so far)%4")
-                                         .arg(peerOf(client), QLatin1String(reason))
+                                         .arg(client->peer(), QLatin1String(reason))
                                          .arg(m_total)
                                          .arg(last ? QLatin1String("; more from it are logged as counts")
                                                    : QLatin1String());
@@ -70,20 +62,20 @@ bool RejectionTracker::reject(const QWebSocket *client, const char *reason)
         return false;
     qCWarning(lcWs).noquote() << QStringLiteral("browser %1 sent more than %2 invalid messages within %3 s;"
                                                 " dropping it")
-                                     .arg(peerOf(client))
+                                     .arg(client->peer())
                                      .arg(m_limits.dropCount)
                                      .arg(m_limits.dropWindowMs / 1000.0);
     return true;
 }
 
-void RejectionTracker::logUnlogged(const QWebSocket *client, Record &record)
+void RejectionTracker::logUnlogged(const WebSocketConnection *client, Record &record)
 {
     if (record.unlogged == 0)
         return;
     qCWarning(lcWs).noquote() << QStringLiteral("ignored %1 more messages from %2 - last: %3"
                                                 " (%4 from it, %5 in all)")
                                      .arg(record.unlogged)
-                                     .arg(peerOf(client), QLatin1String(record.lastReason))
+                                     .arg(client->peer(), QLatin1String(record.lastReason))
                                      .arg(record.rejected)
                                      .arg(m_total);
     record.unlogged = 0;

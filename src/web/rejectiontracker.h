@@ -5,7 +5,7 @@
 #include <QHash>
 #include <QTimer>
 
-class QWebSocket;
+class WebSocketConnection;
 
 // Keeps the books on the browsers' invalid messages (docs/websocket.md,
 // "Invalid input"). Every one is counted; the log gets each browser's first
@@ -29,14 +29,14 @@ public:
     void setLimits(const Limits &limits);
 
     // A browser whose invalid messages are counted one by one from now on.
-    void track(const QWebSocket *client);
+    void track(const WebSocketConnection *client);
     // It has gone: what of it is not in the log yet goes there now.
-    void forget(const QWebSocket *client);
+    void forget(const WebSocketConnection *client);
 
     // Counts one invalid message. True when `client` has now sent more than
     // the limit allows (logged): the caller drops it. Messages of a browser
     // that is not tracked only count towards total().
-    bool reject(const QWebSocket *client, const char *reason);
+    bool reject(const WebSocketConnection *client, const char *reason);
 
     quint64 total() const { return m_total; }
 
@@ -53,10 +53,10 @@ private:
         int windowRejected = 0;
     };
 
-    void logUnlogged(const QWebSocket *client, Record &record);
+    void logUnlogged(const WebSocketConnection *client, Record &record);
     void logSummaries();
 
-    QHash<const QWebSocket *, Record> m_records;
+    QHash<const WebSocketConnection *, Record> m_records;
     QElapsedTimer m_clock;
     QTimer m_summaryTimer;
     Limits m_limits;

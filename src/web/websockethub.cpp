@@ -3,10 +3,13 @@
 #include "system/logging.h"
 #include "system/processlimits.h"
 #include "web/browserprotocol.h"
+#include "web/websockethandshake.h"
 
 #include <QDateTime>
 #include <QTcpSocket>
-#include <QWebSocket>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 namespace {
 // Browsers answer pings by themselves; one that stays silent for two rounds
@@ -20,17 +23,13 @@ constexpr qint64 maxPendingBytes = 1024 * 1024;
 constexpr int releaseWave = 32;
 constexpr int releaseDelayMs = 1000;
 
-QString peerOf(const QWebSocket *socket)
-{
-    return QStringLiteral("%1:%2").arg(socket->peerAddress().toString()).arg(socket->peerPort());
-}
+using Opcode = WebSocketConnection::Opcode;
 } // namespace
 
 WebSocketHub::WebSocketHub(QObject *parent)
-    : QObject(parent), m_server(QStringLiteral("selection-panel"), QWebSocketServer::NonSecureMode)
+    : QObject(parent)
 {
     m_clock.start();
-    connect(&m_server, &QWebSocketServer::newConnection, this, &WebSocketHub::onNewConnection);
     m_keepAliveTimer.setInterval(keepAliveMs);
     connect(&m_keepAliveTimer, &QTimer::timeout, this, &WebSocketHub::checkAlive);
     m_releaseTimer.setSingleShot(true);
@@ -40,9 +39,11 @@ WebSocketHub::WebSocketHub(QObject *parent)
 
 WebSocketHub::~WebSocketHub()
 {
-    // Sockets are children; drop their signals before they go.
-    for (auto it = m_clients.cbegin(); it != m_clients.cend(); ++it)
-        it.key()->disconnect(this);
+    // Before the poller they use goes; each says it is going away (1001).
+    const auto connections = findChildren<WebSocketConnection *>(Qt::FindDirectChildrenOnly);
+    for (WebSocketConnection *connection : connections)
+        connection->disconnect(this);
+    qDeleteAll(connections);
 }
 
 void WebSocketHub::setRejectionLimits(const RejectionLimits &limits)
@@ -50,89 +51,92 @@ void WebSocketHub::setRejectionLimits(const RejectionLimits &limits)
     m_rejections.setLimits(limits);
 }
 
-void WebSocketHub::handleUpgrade(QTcpSocket *socket)
+void WebSocketHub::handleUpgrade(QTcpSocket *socket, const HttpRequest &request)
 {
-    // Watched before QWebSocketServer and QWebSocket connect to it, so that
-    // the guard sees every byte before Qt reads it.
-    m_framing.watch(socket);
-    m_server.handleConnection(socket);
-}
-
-void WebSocketHub::onNewConnection()
-{
-    while (m_server.hasPendingConnections()) {
-        QWebSocket *socket = m_server.nextPendingConnection();
-        socket->setParent(this);
-        QTcpSocket *connection = m_framing.takeConnection(socket);
-        // QWebSocket neither owns nor deletes the TCP socket it took over, and
-        // cuts every connection of it when it closes (QWebSocketServer's own
-        // clean-up included): as its child the socket goes with it, after
-        // QWebSocket's destructor has used it a last time.
-        if (connection)
-            connection->setParent(socket);
-        if (socket->state() != QAbstractSocket::ConnectedState) {
-            // Gone before its handshake was read: it would never report
-            // that it disconnected.
-            m_framing.forget(connection);
-            socket->deleteLater();
-            continue;
-        }
-        if (!m_framing.follow(connection, socket)) {
-            // It sent frames before the handshake was answered (logged).
-            connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
-            socket->close(QWebSocketProtocol::CloseCodeProtocolError, QStringLiteral("data before handshake"));
-            continue;
-        }
-
-        // Over the limit Qt closes the connection with 1009.
-        socket->setMaxAllowedIncomingMessageSize(MaxMessageSize);
-        socket->setMaxAllowedIncomingFrameSize(MaxMessageSize);
-        connect(socket, &QWebSocket::textMessageReceived, this,
-                [this, socket](const QString &text) { onTextMessage(socket, text); });
-        connect(socket, &QWebSocket::binaryMessageReceived, this, [this, socket](const QByteArray &) {
-            touch(socket);
-            reject(socket, "binary frame");
-        });
-        connect(socket, &QWebSocket::pong, this, [this, socket](quint64, const QByteArray &) { touch(socket); });
-        connect(socket, &QWebSocket::disconnected, this, [this, socket] { socketDisconnected(socket); });
-
-        Client client;
-        client.connection = connection;
-        client.heardMs = m_clock.elapsed();
-        client.sinceMs = QDateTime::currentMSecsSinceEpoch();
-        m_clients.insert(socket, client);
-        m_rejections.track(socket);
-        m_peakClients = qMax(m_peakClients, int(m_clients.size()));
-        if (!m_keepAliveTimer.isActive())
-            m_keepAliveTimer.start();
-        qCInfo(lcWs).noquote() << "browser connected from" << peerOf(socket) << "-" << m_clients.size() << "connected";
-        Q_EMIT clientConnected(socket);
+    // The browser goes on through a descriptor of its own. Qt's socket
+    // object stays, closed, as the connection's child: HttpServer counts
+    // the connection until it is gone, and Qt's buffers are freed now.
+    socket->flush(); // an earlier answer on this connection, if any
+    const int descriptor = socket->bytesToWrite() == 0
+            ? ::fcntl(int(socket->socketDescriptor()), F_DUPFD_CLOEXEC, 0)
+            : -1;
+    if (descriptor < 0) {
+        qCWarning(lcWs).noquote() << "cannot take over the connection from" << socket->peerAddress().toString();
+        socket->abort();
+        socket->deleteLater();
+        return;
     }
+    const bool early = socket->bytesAvailable() > 0;
+    auto *client = new WebSocketConnection(descriptor, socket->peerAddress(), socket->peerPort(), MaxMessageSize,
+                                           &m_poller, this);
+    socket->disconnect();
+    socket->abort();
+    socket->setParent(client);
+    client->write(WebSocketHandshake::switchingProtocols(request));
+    if (early) {
+        // RFC 6455 §4.1: a browser waits for the 101 before it sends.
+        qCWarning(lcWs).noquote() << "browser" << client->peer()
+                                  << "sent frames before the handshake was answered; closing with 1002";
+        connect(client, &WebSocketConnection::disconnected, client, &QObject::deleteLater);
+        client->close(1002, "data before handshake");
+        return;
+    }
+
+    connect(client, &WebSocketConnection::textMessageReceived, this,
+            [this, client](const QByteArray &text) { onTextMessage(client, text); });
+    connect(client, &WebSocketConnection::binaryMessageReceived, this, [this, client] {
+        touch(client);
+        reject(client, "binary frame");
+    });
+    connect(client, &WebSocketConnection::pongReceived, this, [this, client] { touch(client); });
+    connect(client, &WebSocketConnection::disconnected, this, [this, client] { clientDisconnected(client); });
+
+    Client info;
+    info.userAgent = request.value("user-agent");
+    info.heardMs = m_clock.elapsed();
+    info.sinceMs = QDateTime::currentMSecsSinceEpoch();
+    m_clients.insert(client, info);
+    m_rejections.track(client);
+    m_peakClients = qMax(m_peakClients, int(m_clients.size()));
+    if (!m_keepAliveTimer.isActive())
+        m_keepAliveTimer.start();
+    qCInfo(lcWs).noquote() << "browser connected from" << client->peer() << "-" << m_clients.size() << "connected";
+    Q_EMIT clientConnected(client);
 }
 
-void WebSocketHub::send(QWebSocket *client, const QString &text)
+void WebSocketHub::send(WebSocketConnection *client, const QString &text)
 {
     if (m_clients.contains(client))
-        client->sendTextMessage(text);
+        client->write(WebSocketConnection::frame(Opcode::Text, text.toUtf8()));
 }
 
 void WebSocketHub::broadcast(const QString &text)
 {
-    QList<QWebSocket *> stuck;
+    writeToAll(WebSocketConnection::frame(Opcode::Text, text.toUtf8()));
+}
+
+void WebSocketHub::broadcast(const QStringList &texts)
+{
+    QByteArray frames;
+    for (const QString &text : texts)
+        frames += WebSocketConnection::frame(Opcode::Text, text.toUtf8());
+    writeToAll(frames);
+}
+
+// The same bytes to every browser: nothing is built or allocated per browser.
+void WebSocketHub::writeToAll(QByteArrayView frames)
+{
+    QList<WebSocketConnection *> stuck;
     for (auto it = m_clients.cbegin(); it != m_clients.cend(); ++it) {
-        QWebSocket *socket = it.key();
-        if (socket->bytesToWrite() > maxPendingBytes) {
-            stuck.append(socket);
-            continue;
-        }
-        // Written on the next event-loop pass, so that stop and play leave
-        // together in one segment per browser.
-        socket->sendTextMessage(text);
+        WebSocketConnection *client = it.key();
+        if (client->bytesToWrite() > maxPendingBytes)
+            stuck.append(client);
+        else
+            client->write(frames);
     }
-    // Aborting removes the socket from m_clients, so not while iterating it.
-    for (QWebSocket *socket : std::as_const(stuck)) {
-        qCWarning(lcWs).noquote() << "browser" << peerOf(socket) << "does not read; dropping it";
-        socket->abort();
+    for (WebSocketConnection *client : std::as_const(stuck)) {
+        qCWarning(lcWs).noquote() << "browser" << client->peer() << "does not read; dropping it";
+        client->abort();
     }
 }
 
@@ -143,8 +147,7 @@ QList<WebSocketHub::ClientInfo> WebSocketHub::clientInfos() const
     for (auto it = m_clients.cbegin(); it != m_clients.cend(); ++it) {
         ClientInfo info;
         info.address = it.key()->peerAddress();
-        // QWebSocket keeps the handshake's headers in its request().
-        info.userAgent = it.key()->request().rawHeader("User-Agent");
+        info.userAgent = it->userAgent;
         info.sinceMs = it->sinceMs;
         info.lastEndedId = it->lastEndedId;
         info.lastEndedMs = it->lastEndedMs;
@@ -153,56 +156,54 @@ QList<WebSocketHub::ClientInfo> WebSocketHub::clientInfos() const
     return infos;
 }
 
-void WebSocketHub::touch(QWebSocket *socket)
+void WebSocketHub::touch(WebSocketConnection *client)
 {
-    const auto it = m_clients.find(socket);
+    const auto it = m_clients.find(client);
     if (it != m_clients.end())
         it->heardMs = m_clock.elapsed();
 }
 
-void WebSocketHub::onTextMessage(QWebSocket *socket, const QString &text)
+void WebSocketHub::onTextMessage(WebSocketConnection *client, const QByteArray &text)
 {
-    touch(socket);
-    const BrowserProtocol::Incoming message = BrowserProtocol::parse(text.toUtf8());
+    touch(client);
+    const BrowserProtocol::Incoming message = BrowserProtocol::parse(text);
     switch (message.kind) {
     case BrowserProtocol::Incoming::Kind::Ended:
-        if (const auto it = m_clients.find(socket); it != m_clients.end()) {
+        if (const auto it = m_clients.find(client); it != m_clients.end()) {
             it->lastEndedId = message.id;
             it->lastEndedMs = QDateTime::currentMSecsSinceEpoch();
         }
         Q_EMIT endedReceived(message.id);
         break;
     case BrowserProtocol::Incoming::Kind::Ping:
-        socket->sendTextMessage(BrowserProtocol::encode(BrowserProtocol::pong()));
+        send(client, BrowserProtocol::encode(BrowserProtocol::pong()));
         break;
     case BrowserProtocol::Incoming::Kind::Invalid:
-        reject(socket, message.reason);
+        reject(client, message.reason);
         break;
     }
 }
 
 // The tracker counts and logs; dropping a browser that floods is done here.
-void WebSocketHub::reject(QWebSocket *socket, const char *reason)
+void WebSocketHub::reject(WebSocketConnection *client, const char *reason)
 {
-    if (!m_rejections.reject(socket, reason))
+    if (!m_rejections.reject(client, reason))
         return;
-    socket->disconnect(this); // nothing more from it counts
-    connect(socket, &QWebSocket::disconnected, this, [this, socket] { socketDisconnected(socket); });
-    // Last: closing may remove it from m_clients at once.
-    socket->close(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("too many invalid messages"));
+    client->disconnect(this); // nothing more from it counts
+    connect(client, &WebSocketConnection::disconnected, this, [this, client] { clientDisconnected(client); });
+    client->close(1008, "too many invalid messages"); // policy violation
 }
 
-void WebSocketHub::socketDisconnected(QWebSocket *socket)
+void WebSocketHub::clientDisconnected(WebSocketConnection *client)
 {
-    const auto it = m_clients.find(socket);
+    const auto it = m_clients.find(client);
     if (it == m_clients.end())
         return;
-    m_rejections.forget(socket);
-    m_framing.forget(it->connection);
+    m_rejections.forget(client);
     m_clients.erase(it);
-    qCInfo(lcWs).noquote() << "browser disconnected from" << peerOf(socket) << "-" << m_clients.size()
+    qCInfo(lcWs).noquote() << "browser disconnected from" << client->peer() << "-" << m_clients.size()
                            << "connected";
-    socket->deleteLater();
+    client->deleteLater();
     if (m_clients.isEmpty())
         m_keepAliveTimer.stop();
     const int left = m_peakClients - int(m_clients.size());
@@ -220,7 +221,6 @@ void WebSocketHub::releaseMemory()
     took.start();
     m_peakClients = int(m_clients.size());
     m_clients.squeeze();
-    m_framing.squeeze();
     m_rejections.squeeze();
     ProcessLimits::releaseFreeMemory();
     qCDebug(lcWs).nospace() << "released free memory to the system with " << m_clients.size() << " connected ("
@@ -230,16 +230,14 @@ void WebSocketHub::releaseMemory()
 void WebSocketHub::checkAlive()
 {
     const qint64 now = m_clock.elapsed();
-    const QList<QWebSocket *> sockets = m_clients.keys();
-    for (QWebSocket *socket : sockets) {
-        const auto it = m_clients.constFind(socket);
-        if (it == m_clients.cend())
-            continue; // gone while an earlier one was aborted
+    const QByteArray ping = WebSocketConnection::frame(Opcode::Ping, {});
+    for (auto it = m_clients.cbegin(); it != m_clients.cend(); ++it) {
+        WebSocketConnection *client = it.key();
         if (now - it->heardMs > 2 * keepAliveMs) {
-            qCWarning(lcWs).noquote() << "browser" << peerOf(socket) << "stopped answering; dropping it";
-            socket->abort();
+            qCWarning(lcWs).noquote() << "browser" << client->peer() << "stopped answering; dropping it";
+            client->abort(); // leaves m_clients later, from the event loop
         } else {
-            socket->ping();
+            client->write(ping);
         }
     }
 }

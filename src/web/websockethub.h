@@ -1,25 +1,28 @@
 #ifndef WEBSOCKETHUB_H
 #define WEBSOCKETHUB_H
 
-#include "web/framingguard.h"
+#include "web/httprequest.h"
 #include "web/rejectiontracker.h"
+#include "web/socketpoller.h"
+#include "web/websocketconnection.h"
 
 #include <QElapsedTimer>
 #include <QHash>
 #include <QHostAddress>
 #include <QObject>
-#include <QTcpSocket>
+#include <QStringList>
 #include <QTimer>
-#include <QWebSocket>
-#include <QWebSocketServer>
 
-// The browsers connected on /ws (docs/websocket.md). It owns a
-// QWebSocketServer that does not listen: HttpServer hands it the upgrade
-// requests. It keeps the client list, sends what it is given, keeps the
-// connections alive and turns what browsers send into signals. A malformed
-// message is counted and otherwise ignored (RejectionTracker keeps the
-// books); a browser that sends little else is dropped, and so is one that
-// breaks the framing rules Qt does not check (FramingGuard).
+class QTcpSocket;
+
+// The browsers connected on /ws (docs/websocket.md). HttpConnection hands
+// it each accepted upgrade; it answers the handshake, keeps the client
+// list, sends what it is given, keeps the connections alive and turns what
+// browsers send into signals. A broadcast is encoded into frames once and
+// the same bytes go to every browser (docs/websocket.md, "Cost per
+// browser"). A malformed message is counted and otherwise ignored
+// (RejectionTracker keeps the books); a browser that sends little else is
+// dropped, and so is one that breaks the framing rules.
 class WebSocketHub : public QObject
 {
     Q_OBJECT
@@ -52,37 +55,39 @@ public:
     quint64 rejectedMessages() const { return m_rejections.total(); }
 
 public Q_SLOTS:
-    // An upgrade request on /ws whose handshake is still unread.
-    void handleUpgrade(QTcpSocket *socket);
+    // An upgrade request on /ws that HttpConnection judged acceptable
+    // (WebSocketHandshake::judge) and read; `socket` is the hub's now.
+    void handleUpgrade(QTcpSocket *socket, const HttpRequest &request);
     void broadcast(const QString &text);
-    void send(QWebSocket *client, const QString &text);
+    // Several messages in one write to each browser (`stop` and `play`).
+    void broadcast(const QStringList &texts);
+    void send(WebSocketConnection *client, const QString &text);
 
 Q_SIGNALS:
     // Emitted before anything else is sent to `client`: the place to greet it.
-    void clientConnected(QWebSocket *client);
+    void clientConnected(WebSocketConnection *client);
     void endedReceived(int id);
 
 private:
     struct Client
     {
-        QTcpSocket *connection = nullptr; // what it was upgraded from, if known
-        qint64 heardMs = 0;               // when it was last heard from
-        qint64 sinceMs = 0;               // wall clock, for the console
+        QByteArray userAgent;   // from the handshake, for the console
+        qint64 heardMs = 0;     // when it was last heard from
+        qint64 sinceMs = 0;     // wall clock, for the console
         qint64 lastEndedMs = 0;
         int lastEndedId = -1;
     };
 
-    void onNewConnection();
-    void onTextMessage(QWebSocket *socket, const QString &text);
-    void socketDisconnected(QWebSocket *socket);
-    void reject(QWebSocket *socket, const char *reason);
-    void touch(QWebSocket *socket);
+    void onTextMessage(WebSocketConnection *client, const QByteArray &text);
+    void clientDisconnected(WebSocketConnection *client);
+    void reject(WebSocketConnection *client, const char *reason);
+    void touch(WebSocketConnection *client);
+    void writeToAll(QByteArrayView frames);
     void checkAlive();
     void releaseMemory();
 
-    QWebSocketServer m_server;
-    QHash<QWebSocket *, Client> m_clients;
-    FramingGuard m_framing;
+    SocketPoller m_poller;
+    QHash<WebSocketConnection *, Client> m_clients;
     RejectionTracker m_rejections;
     QElapsedTimer m_clock;
     QTimer m_keepAliveTimer;
