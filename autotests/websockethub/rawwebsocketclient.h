@@ -21,11 +21,16 @@ inline QByteArray frame(quint8 opcode, const QByteArray &payload, bool masked = 
     const char maskBit = masked ? char(0x80) : char(0x00);
     if (payload.size() < 126) {
         bytes.append(char(maskBit | char(payload.size())));
-    } else {
+    } else if (payload.size() <= 0xffff) {
         bytes.append(char(maskBit | 126));
         uchar length[2];
         qToBigEndian<quint16>(quint16(payload.size()), length);
         bytes.append(reinterpret_cast<const char *>(length), 2);
+    } else {
+        bytes.append(char(maskBit | 127));
+        uchar length[8];
+        qToBigEndian<quint64>(quint64(payload.size()), length);
+        bytes.append(reinterpret_cast<const char *>(length), 8);
     }
     if (!masked)
         return bytes + payload;
@@ -121,6 +126,10 @@ public:
         } while (answer && (answer->opcode == Pong || answer->opcode == Ping));
         return answer;
     }
+
+    // From now on nothing more is read from the kernel: a browser that
+    // stopped reading.
+    void stopReading() { m_socket.setReadBufferSize(1); }
 
     bool waitForDisconnected(int timeoutMs = 3000)
     {

@@ -75,6 +75,11 @@ private Q_SLOTS:
     void unmaskedFrameCloses();
     void handshakesAtOnce_data();
     void handshakesAtOnce();
+    void protocolAnswers_data();
+    void protocolAnswers();
+    void broadcastIsOneWrite();
+    void browserThatDoesNotReadIsDropped();
+    void goingAwayAtShutdown();
 
 private:
     std::unique_ptr<QWebSocket> connectClient();
@@ -387,6 +392,120 @@ void tst_WebSocketHub::handshakesAtOnce()
     QVERIFY(clients[offender]->waitForDisconnected());
     QTRY_COMPARE(m_hub->clientCount(), count - 1);
     QCOMPARE(countWarnings(u"unmasked frame"_s), 1);
+}
+
+namespace {
+QByteArray closePayload(quint16 code, const QByteArray &reason = {})
+{
+    char bytes[2];
+    qToBigEndian(code, bytes);
+    return QByteArray(bytes, 2) + reason;
+}
+} // namespace
+
+void tst_WebSocketHub::protocolAnswers_data()
+{
+    QTest::addColumn<QByteArray>("bytes");
+    QTest::addColumn<quint8>("opcode");      // of the answer
+    QTest::addColumn<QByteArray>("payload"); // of the answer
+    QTest::addColumn<bool>("ends");          // the connection ends after it
+
+    QTest::newRow("ping frame: pong with its payload") << frame(Ping, "hello") << quint8(Pong) << QByteArray("hello")
+                                                       << false;
+    QTest::newRow("close 1000: echoed, then the end") << frame(Close, closePayload(1000, "bye")) << quint8(Close)
+                                                      << closePayload(1000) << true;
+    QTest::newRow("close 4001: echoed") << frame(Close, closePayload(4001)) << quint8(Close) << closePayload(4001)
+                                        << true;
+    QTest::newRow("close without a code: empty close") << frame(Close, {}) << quint8(Close) << QByteArray() << true;
+    QTest::newRow("text not UTF-8: 1007") << frame(Text, "{\"type\":\"\xff\"}") << quint8(Close)
+                                          << closePayload(1007, "text that is not UTF-8") << true;
+    QTest::newRow("reserved bit: 1002") << QByteArray(frame(Text, pingMessage)).replace(0, 1, "\xc1")
+                                        << quint8(Close) << closePayload(1002, "reserved bits set") << true;
+    QTest::newRow("close code 1005 sent: 1002") << frame(Close, closePayload(1005)) << quint8(Close)
+                                                << closePayload(1002, "malformed close frame") << true;
+    QTest::newRow("over 64 KiB: 1009") << frame(Text, paddedPing(70000).toLatin1()) << quint8(Close)
+                                       << closePayload(1009, "message too big") << true;
+}
+
+// RFC 6455 §5.5 and §7 as a browser meets them.
+void tst_WebSocketHub::protocolAnswers()
+{
+    QFETCH(QByteArray, bytes);
+    QFETCH(quint8, opcode);
+    QFETCH(QByteArray, payload);
+    QFETCH(bool, ends);
+
+    RawWebSocketClient client;
+    QVERIFY(client.open(m_listener->serverPort()));
+    QTRY_COMPARE(m_hub->clientCount(), 1);
+    client.write(bytes);
+    const auto answer = client.take();
+    QVERIFY(answer);
+    QCOMPARE(answer->opcode, opcode);
+    QCOMPARE(answer->payload, payload);
+    if (ends) {
+        QVERIFY(client.waitForDisconnected());
+        QTRY_COMPARE(m_hub->clientCount(), 0);
+    } else {
+        client.write(frame(Text, pingMessage)); // still open
+        const auto pong = client.takeAnswer();
+        QVERIFY(pong && pong->payload.contains("pong"));
+        QCOMPARE(m_hub->clientCount(), 1);
+    }
+}
+
+// Several messages leave in one frame sequence, in order, and every
+// browser gets the same bytes.
+void tst_WebSocketHub::broadcastIsOneWrite()
+{
+    auto first = connectClient();
+    auto second = connectClient();
+    QVERIFY(first && second);
+    QStringList got[2];
+    connect(first.get(), &QWebSocket::textMessageReceived, this, [&got](const QString &text) { got[0].append(text); });
+    connect(second.get(), &QWebSocket::textMessageReceived, this, [&got](const QString &text) { got[1].append(text); });
+    const QStringList sent { u"{\"type\":\"stop\"}"_s, u"{\"type\":\"play\",\"id\":3,\"title\":\"Grüße\"}"_s };
+    m_hub->broadcast(sent);
+    m_hub->broadcast(QString(300, u'x')); // a 16-bit length
+    const QStringList expected = sent + QStringList { QString(300, u'x') };
+    QTRY_COMPARE(got[0], expected);
+    QTRY_COMPARE(got[1], expected);
+}
+
+// A browser that stops reading gets nothing more once 1 MiB waits for it,
+// and is dropped; the others go on.
+void tst_WebSocketHub::browserThatDoesNotReadIsDropped()
+{
+    RawWebSocketClient stalled;
+    QVERIFY(stalled.open(m_listener->serverPort()));
+    stalled.stopReading();
+    auto reader = connectClient();
+    QVERIFY(reader);
+    QCOMPARE(m_hub->clientCount(), 2);
+    qint64 received = 0;
+    connect(reader.get(), &QWebSocket::textMessageReceived, this,
+            [&received](const QString &text) { received += text.size(); });
+    const QString big(60000, u'x');
+    qint64 sent = 0;
+    // The kernel's buffers take some megabytes first; the cap is generous.
+    for (int i = 0; i < 2000 && m_hub->clientCount() == 2; ++i) {
+        m_hub->broadcast(big);
+        sent += big.size();
+        QCoreApplication::processEvents();
+    }
+    QTRY_COMPARE(m_hub->clientCount(), 1);
+    QCOMPARE(countWarnings(u"does not read; dropping it"_s), 1);
+    QTRY_COMPARE(received, sent);
+}
+
+void tst_WebSocketHub::goingAwayAtShutdown()
+{
+    auto client = connectClient();
+    QVERIFY(client);
+    QSignalSpy disconnected(client.get(), &QWebSocket::disconnected);
+    m_hub.reset();
+    QVERIFY(disconnected.wait(3000));
+    QCOMPARE(client->closeCode(), QWebSocketProtocol::CloseCodeGoingAway);
 }
 
 QTEST_GUILESS_MAIN(tst_WebSocketHub)
