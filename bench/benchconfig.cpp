@@ -9,8 +9,8 @@
 QStringList BenchConfig::allScenarios()
 {
     return {QStringLiteral("baseline"), QStringLiteral("startup"), QStringLiteral("latency1"),
-            QStringLiteral("latency100"), QStringLiteral("burst"), QStringLiteral("idle"),
-            QStringLiteral("download")};
+            QStringLiteral("latency100"), QStringLiteral("latency1000"), QStringLiteral("burst"),
+            QStringLiteral("idle"), QStringLiteral("download")};
 }
 
 namespace {
@@ -64,6 +64,17 @@ BenchConfig::ParseResult BenchConfig::parse(const QStringList &arguments, QStrin
         QStringLiteral("Milliseconds between presses (default 20)."), QStringLiteral("ms"));
     const QCommandLineOption clientsOpt(QStringLiteral("clients"),
         QStringLiteral("Clients of latency100 (default 100)."), QStringLiteral("n"));
+    const QCommandLineOption largeClientsOpt(QStringLiteral("clients-large"),
+        QStringLiteral("Clients of latency1000 (default 1000; 200 with --quick)."), QStringLiteral("n"));
+    const QCommandLineOption largeIntervalOpt(QStringLiteral("interval-large"),
+        QStringLiteral("Milliseconds between presses in latency1000 (default 50; 20 with --quick); "
+                       "--interval leaves it alone."),
+        QStringLiteral("ms"));
+    const QCommandLineOption largeQuietOpt(QStringLiteral("quiet-large"),
+        QStringLiteral("Seconds of quiet after the presses of latency1000 over which the gateway's "
+                       "CPU with all clients connected is measured (default 30, one keep-alive "
+                       "round; 1 with --quick)."),
+        QStringLiteral("s"));
     const QCommandLineOption burstOpt(QStringLiteral("burst"),
         QStringLiteral("Presses in the burst (default 1000)."), QStringLiteral("n"));
     const QCommandLineOption burstClientsOpt(QStringLiteral("burst-clients"),
@@ -93,7 +104,7 @@ BenchConfig::ParseResult BenchConfig::parse(const QStringList &arguments, QStrin
     const QCommandLineOption soakOpt(QStringLiteral("soak-minutes"),
         QStringLiteral("Length of the soak scenario, a museum day compressed (default 60; 1 with --quick)."),
         QStringLiteral("min"));
-    p.addOptions({serverOpt, gatewayOpt, scenarioOpt, jsonOpt, logDirOpt, pressesOpt, intervalOpt, clientsOpt, burstOpt, burstClientsOpt, idleOpt, startupRunsOpt, mediaOpt, firstIdOpt, downloadMbOpt, downloadClientsOpt, baselineOpt, timeoutOpt, repeatOpt, quickOpt, soakOpt});
+    p.addOptions({serverOpt, gatewayOpt, scenarioOpt, jsonOpt, logDirOpt, pressesOpt, intervalOpt, clientsOpt, largeClientsOpt, largeIntervalOpt, largeQuietOpt, burstOpt, burstClientsOpt, idleOpt, startupRunsOpt, mediaOpt, firstIdOpt, downloadMbOpt, downloadClientsOpt, baselineOpt, timeoutOpt, repeatOpt, quickOpt, soakOpt});
 
     if (!p.parse(arguments)) {
         *message = p.errorText();
@@ -122,6 +133,9 @@ BenchConfig::ParseResult BenchConfig::parse(const QStringList &arguments, QStrin
         downloadMb = 5;
         baselineIterations = 50;
         soakMinutes = 1;
+        largeClients = 200;
+        largeIntervalMs = 20;
+        largeQuietSeconds = 1;
     }
 
     struct IntOpt { const QCommandLineOption &opt; int *value; int min; int max; };
@@ -129,6 +143,9 @@ BenchConfig::ParseResult BenchConfig::parse(const QStringList &arguments, QStrin
         {pressesOpt, &presses, 1, 1000000},
         {intervalOpt, &intervalMs, 0, 10000},
         {clientsOpt, &manyClients, 1, 10000},
+        {largeClientsOpt, &largeClients, 1, 100000},
+        {largeIntervalOpt, &largeIntervalMs, 0, 10000},
+        {largeQuietOpt, &largeQuietSeconds, 0, 3600},
         {burstOpt, &burstPresses, 1, 1000000},
         {burstClientsOpt, &burstClients, 1, 10000},
         {idleOpt, &idleSeconds, 1, 3600},
@@ -202,6 +219,9 @@ QJsonObject BenchConfig::toJson() const
     o[QStringLiteral("presses")] = presses;
     o[QStringLiteral("interval_ms")] = intervalMs;
     o[QStringLiteral("clients")] = manyClients;
+    o[QStringLiteral("clients_large")] = largeClients;
+    o[QStringLiteral("interval_large_ms")] = largeIntervalMs;
+    o[QStringLiteral("quiet_large_s")] = largeQuietSeconds;
     o[QStringLiteral("burst_presses")] = burstPresses;
     o[QStringLiteral("burst_clients")] = burstClients;
     o[QStringLiteral("idle_s")] = idleSeconds;

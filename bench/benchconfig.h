@@ -26,6 +26,9 @@ public:
     int presses = 2000;
     int intervalMs = 20;
     int manyClients = 100;
+    int largeClients = 1000;
+    int largeIntervalMs = 50;
+    int largeQuietSeconds = 30;   // one keep-alive round of the gateway
     int burstPresses = 1000;
     int burstClients = 20;
     int idleSeconds = 10;

@@ -17,6 +17,7 @@ public:
                 const QStringList &problems);
 
     QJsonObject median() const { return m_median; }
+    // The targets against the medians.
     QJsonArray figures() const;
     QString table() const;
     QJsonObject toJson() const;

@@ -21,12 +21,13 @@ public:
     explicit BenchRunner(const BenchConfig &config, QObject *parent = nullptr);
 
     QJsonObject runOnce();
+    QJsonObject runScenario(const QString &name);
     QStringList problems() const { return m_problems; }
 
 private:
     QJsonObject runBaseline();
     QJsonObject runStartup();
-    QJsonObject runLatency(const QString &name, int clients);
+    QJsonObject runLatency(const QString &name, int clients, int intervalMs, int quietSeconds);
     QJsonObject runBurst();
     QJsonObject runIdle();
     QJsonObject runDownload();
