@@ -5,6 +5,7 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QJsonArray>
+#include <QProcess>
 
 QStringList BenchConfig::allScenarios()
 {
@@ -75,6 +76,12 @@ BenchConfig::ParseResult BenchConfig::parse(const QStringList &arguments, QStrin
                        "CPU with all clients connected is measured (default 30, one keep-alive "
                        "round; 1 with --quick)."),
         QStringLiteral("s"));
+    const QCommandLineOption compareOpt(QStringLiteral("compare"),
+        QStringLiteral("A second gateway command template, with the same placeholders as --server. "
+                       "Every scenario but the soak runs for both gateways, alternately, --repeat "
+                       "pairs, and the report puts the figures side by side with their ratio A/B. "
+                       "What the second gateway cannot do is n/a, not a failure."),
+        QStringLiteral("template"));
     const QCommandLineOption burstOpt(QStringLiteral("burst"),
         QStringLiteral("Presses in the burst (default 1000)."), QStringLiteral("n"));
     const QCommandLineOption burstClientsOpt(QStringLiteral("burst-clients"),
@@ -97,14 +104,15 @@ BenchConfig::ParseResult BenchConfig::parse(const QStringList &arguments, QStrin
         QStringLiteral("Milliseconds to wait for each reply before counting it lost (default 2000)."),
         QStringLiteral("ms"));
     const QCommandLineOption repeatOpt(QStringLiteral("repeat"),
-        QStringLiteral("Run everything this many times and report medians (default 1)."),
+        QStringLiteral("Run everything this many times and report medians (default 1); with "
+                       "--compare, this many pairs."),
         QStringLiteral("n"));
     const QCommandLineOption quickOpt(QStringLiteral("quick"),
         QStringLiteral("Small counts for a smoke run of a few seconds."));
     const QCommandLineOption soakOpt(QStringLiteral("soak-minutes"),
         QStringLiteral("Length of the soak scenario, a museum day compressed (default 60; 1 with --quick)."),
         QStringLiteral("min"));
-    p.addOptions({serverOpt, gatewayOpt, scenarioOpt, jsonOpt, logDirOpt, pressesOpt, intervalOpt, clientsOpt, largeClientsOpt, largeIntervalOpt, largeQuietOpt, burstOpt, burstClientsOpt, idleOpt, startupRunsOpt, mediaOpt, firstIdOpt, downloadMbOpt, downloadClientsOpt, baselineOpt, timeoutOpt, repeatOpt, quickOpt, soakOpt});
+    p.addOptions({serverOpt, gatewayOpt, scenarioOpt, jsonOpt, logDirOpt, pressesOpt, intervalOpt, clientsOpt, largeClientsOpt, largeIntervalOpt, largeQuietOpt, compareOpt, burstOpt, burstClientsOpt, idleOpt, startupRunsOpt, mediaOpt, firstIdOpt, downloadMbOpt, downloadClientsOpt, baselineOpt, timeoutOpt, repeatOpt, quickOpt, soakOpt});
 
     if (!p.parse(arguments)) {
         *message = p.errorText();
@@ -206,6 +214,11 @@ BenchConfig::ParseResult BenchConfig::parse(const QStringList &arguments, QStrin
         if (firstId != 0)
             serverTemplate += QStringLiteral(" --first-id {first}");
     }
+    compareTemplate = p.value(compareOpt);
+    if (p.isSet(compareOpt) && QProcess::splitCommand(compareTemplate).isEmpty()) {
+        *message = QStringLiteral("--compare: empty command");
+        return Error;
+    }
     jsonPath = p.value(jsonOpt);
     logDir = p.value(logDirOpt);
     return Ok;
@@ -215,6 +228,8 @@ QJsonObject BenchConfig::toJson() const
 {
     QJsonObject o;
     o[QStringLiteral("server")] = serverTemplate;
+    if (!compareTemplate.isEmpty())
+        o[QStringLiteral("compare")] = compareTemplate;
     o[QStringLiteral("scenarios")] = QJsonArray::fromStringList(scenarios);
     o[QStringLiteral("presses")] = presses;
     o[QStringLiteral("interval_ms")] = intervalMs;

@@ -20,6 +20,7 @@ public:
     static QStringList allScenarios();
 
     QString serverTemplate;
+    QString compareTemplate;   // --compare: a second gateway, run alternately
     QStringList scenarios;
     QString jsonPath;
     QString logDir;   // keep each gateway's output here

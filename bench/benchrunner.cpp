@@ -33,8 +33,17 @@ QJsonObject memory(qint64 pid)
 } // namespace
 
 BenchRunner::BenchRunner(const BenchConfig &config, QObject *parent)
+    : BenchRunner(config, config.serverTemplate, QString(), false, parent)
+{
+}
+
+BenchRunner::BenchRunner(const BenchConfig &config, const QString &serverTemplate,
+                         const QString &label, bool lenient, QObject *parent)
     : QObject(parent)
     , m_config(config)
+    , m_serverTemplate(serverTemplate)
+    , m_label(label)
+    , m_lenient(lenient)
 {
 }
 
@@ -46,13 +55,24 @@ void BenchRunner::note(const QString &text) const
 
 void BenchRunner::problem(const QString &scenario, const QString &text, QJsonObject *out)
 {
-    m_problems << scenario + QStringLiteral(": ") + text;
-    note(QStringLiteral("PROBLEM %1: %2").arg(scenario, text));
+    const QString where = m_label.isEmpty() ? scenario : m_label + QLatin1Char(' ') + scenario;
+    m_problems << where + QStringLiteral(": ") + text;
+    note(QStringLiteral("PROBLEM %1: %2").arg(where, text));
     if (out) {
         QJsonArray list = (*out)[QStringLiteral("problems")].toArray();
         list.append(text);
         (*out)[QStringLiteral("problems")] = list;
     }
+}
+
+void BenchRunner::unavailable(const QString &scenario, const QString &text, QJsonObject *out)
+{
+    if (!m_lenient) {
+        problem(scenario, text, out);
+        return;
+    }
+    note(QStringLiteral("%1 %2: n/a: %3").arg(m_label, scenario, text));
+    (*out)[QStringLiteral("unavailable")] = text;
 }
 
 QJsonObject BenchRunner::runOnce()
@@ -65,7 +85,8 @@ QJsonObject BenchRunner::runOnce()
 
 QJsonObject BenchRunner::runScenario(const QString &s)
 {
-    note(QStringLiteral("scenario %1").arg(s));
+    note(m_label.isEmpty() ? QStringLiteral("scenario %1").arg(s)
+                           : QStringLiteral("scenario %1 (%2)").arg(s, m_label));
     if (s == QLatin1String("baseline"))
         return runBaseline();
     if (s == QLatin1String("startup"))
@@ -90,7 +111,7 @@ bool BenchRunner::startSession(GatewaySession &session, const QString &scenario,
                                qint64 bigAudioBytes, QJsonObject *out)
 {
     GatewaySession::Options o;
-    o.commandTemplate = m_config.serverTemplate;
+    o.commandTemplate = m_serverTemplate;
     o.mediaCount = m_config.mediaCount;
     o.firstId = m_config.firstId;
     o.bigAudioBytes = bigAudioBytes;
@@ -101,7 +122,7 @@ bool BenchRunner::startSession(GatewaySession &session, const QString &scenario,
             QStringLiteral("%1-%2.log").arg(m_sessions, 3, 10, QLatin1Char('0')).arg(scenario));
     }
     if (!session.start(o)) {
-        problem(scenario, session.errorString(), out);
+        unavailable(scenario, session.errorString(), out);
         return false;
     }
     (*out)[QStringLiteral("startup_ms")] = MonoClock::nsToMs(session.startupNs());
@@ -119,7 +140,7 @@ bool BenchRunner::connectClients(GatewaySession &session, WsClientPool &pool, in
         qMax(10000, m_config.timeoutMs), {&pool, &session});
     (*out)[QStringLiteral("connect_ms")] = MonoClock::nsToMs(MonoClock::nowNs() - t0);
     if (!ok || pool.failedCount() > 0 || pool.readyCount() < count) {
-        problem(scenario,
+        unavailable(scenario,
                 QStringLiteral("%1 of %2 WebSocket clients ready (%3 failed)")
                     .arg(pool.readyCount())
                     .arg(count)
@@ -162,7 +183,10 @@ QJsonObject BenchRunner::runStartup()
         GatewaySession session;
         QJsonObject one;
         if (!startSession(session, QStringLiteral("startup"), 0, &one)) {
-            out[QStringLiteral("problems")] = one.value(QStringLiteral("problems"));
+            for (const QString &k : {QStringLiteral("problems"), QStringLiteral("unavailable")}) {
+                if (one.contains(k))
+                    out[k] = one.value(k);
+            }
             break;
         }
         startup.add(session.startupNs());
@@ -598,7 +622,10 @@ QJsonObject BenchRunner::runDownload()
     QJsonObject mem = memory(pid);
     mem[QStringLiteral("cpu_run_s")] = double(cpu1 - cpu0) / 1e9;
     out[QStringLiteral("gateway")] = mem;
-    if (ok < clients)
+    if (ok == 0 && m_lenient)
+        unavailable(name, QStringLiteral("no download complete: %1")
+                              .arg(errors.join(QStringLiteral("; "))), &out);
+    else if (ok < clients)
         problem(name, QStringLiteral("%1 of %2 downloads incomplete: %3")
                           .arg(clients - ok).arg(clients).arg(errors.join(QStringLiteral("; "))), &out);
     return out;

@@ -1,6 +1,7 @@
 #include "benchconfig.h"
 #include "benchreport.h"
 #include "benchrunner.h"
+#include "comparereport.h"
 #include "gatewaysession.h"
 #include "soakrunner.h"
 
@@ -29,6 +30,18 @@ void raiseOpenFileLimit()
     limit.rlim_cur = limit.rlim_max;
     if (::setrlimit(RLIMIT_NOFILE, &limit) != 0)
         std::perror("panel-bench: cannot raise the limit on open files");
+}
+
+bool writeJson(const QString &path, const QJsonObject &json)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate)
+        || f.write(QJsonDocument(json).toJson()) < 0) {
+        std::fprintf(stderr, "panel-bench: cannot write %s: %s\n", qPrintable(path),
+                     qPrintable(f.errorString()));
+        return false;
+    }
+    return true;
 }
 
 } // namespace
@@ -80,6 +93,34 @@ int main(int argc, char *argv[])
             return soak.problems().isEmpty() ? 0 : 1;
     }
 
+    if (!config.compareTemplate.isEmpty()) {
+        // A and B take turns scenario by scenario, so that both meet the
+        // machine in the same state. The baseline measures the bench alone:
+        // once per pair, with A.
+        BenchRunner a(config, config.serverTemplate, QStringLiteral("A"), false);
+        BenchRunner b(config, config.compareTemplate, QStringLiteral("B"), true);
+        QList<QJsonObject> runsA, runsB;
+        for (int r = 0; r < config.repeat; ++r) {
+            if (config.repeat > 1)
+                std::fprintf(stderr, "panel-bench: pair %d of %d\n", r + 1, config.repeat);
+            QJsonObject runA, runB;
+            for (const QString &s : config.scenarios) {
+                runA[s] = a.runScenario(s);
+                if (s != QLatin1String("baseline"))
+                    runB[s] = b.runScenario(s);
+            }
+            runsA << runA;
+            runsB << runB;
+        }
+        const QStringList problems = a.problems() + b.problems();
+        const CompareReport report(config, runsA, runsB, problems);
+        std::printf("%s", qPrintable(report.table()));
+        std::fflush(stdout);
+        if (!config.jsonPath.isEmpty() && !writeJson(config.jsonPath, report.toJson()))
+            return 1;
+        return problems.isEmpty() ? 0 : 1;
+    }
+
     BenchRunner runner(config);
     QList<QJsonObject> runs;
     for (int r = 0; r < config.repeat; ++r) {
@@ -91,15 +132,8 @@ int main(int argc, char *argv[])
     const BenchReport report(config, runs, runner.problems());
     std::printf("%s", qPrintable(report.table()));
     std::fflush(stdout);
-    if (!config.jsonPath.isEmpty()) {
-        QFile f(config.jsonPath);
-        if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate)
-            || f.write(QJsonDocument(report.toJson()).toJson()) < 0) {
-            std::fprintf(stderr, "panel-bench: cannot write %s: %s\n", qPrintable(config.jsonPath),
-                         qPrintable(f.errorString()));
-            return 1;
-        }
-    }
+    if (!config.jsonPath.isEmpty() && !writeJson(config.jsonPath, report.toJson()))
+        return 1;
     // Timing figures never fail a run; lost or reordered messages and a
     // gateway that would not start or answer do.
     return runner.problems().isEmpty() ? 0 : 1;
