@@ -188,10 +188,14 @@ QList<CompareReport::Row> CompareReport::rowsOf(const QString &s) const
         rows << Row{QStringLiteral("lost (LEDSET, play, LEDCLR)"), p + QStringLiteral("lost_total"), 1, 0}
              << Row{QStringLiteral("gateway CPU per press (ms)"), p + QStringLiteral("gateway/cpu_per_press_ms"), 1, 3}
              << Row{QStringLiteral("RSS idle (MB)"), p + QStringLiteral("gateway/rss_idle_kb"), kb, 1}
+             << Row{QStringLiteral("RSS with the clients connected (MB)"),
+                    p + QStringLiteral("gateway/rss_clients_kb"), kb, 1}
              << Row{QStringLiteral("RSS with the clients, most seen (MB)"),
-                    p + QStringLiteral("gateway/rss_clients_max_kb"), kb, 1}
-             << Row{QStringLiteral("RSS per client (KB)"), p + QStringLiteral("gateway/rss_per_client_kb"), 1, 1}
-             << Row{QStringLiteral("CPU quiet with the clients (ms per 10 s)"),
+                    p + QStringLiteral("gateway/rss_clients_max_kb"), kb, 1};
+        // With one client, the first connection's own allocations are all there is.
+        if (m_a.number(p + QStringLiteral("clients")) > 1)
+            rows << Row{QStringLiteral("RSS per client (KB)"), p + QStringLiteral("gateway/rss_per_client_kb"), 1, 1};
+        rows << Row{QStringLiteral("CPU quiet with the clients (ms per 10 s)"),
                     p + QStringLiteral("quiet/cpu_ms_per_10s"), 1, 3}
              << Row{QStringLiteral("wake-ups quiet with the clients"), p + QStringLiteral("quiet/wakeups"), 1, 0};
     } else if (s == QLatin1String("baseline")) {
