@@ -336,6 +336,7 @@ QJsonObject BenchRunner::runLatency(const QString &name, int clients, int interv
     mem[QStringLiteral("rss_end_kb")] = ProcStats::rssKb(pid);
     mem[QStringLiteral("threads")] = ProcStats::threadCount(pid);
     mem[QStringLiteral("cpu_run_s")] = double(cpu1 - cpu0) / 1e9;
+    mem[QStringLiteral("cpu_total_s")] = double(cpu1) / 1e9;
     if (done > 0)
         mem[QStringLiteral("cpu_per_press_ms")] = double(cpu1 - cpu0) / 1e6 / done;
     // What one more connected browser costs the gateway.
@@ -360,7 +361,9 @@ QJsonObject BenchRunner::runLatency(const QString &name, int clients, int interv
         quiet[QStringLiteral("cpu_ms")] = double(q1 - q0) / 1e6;
         quiet[QStringLiteral("cpu_ms_per_10s")] = double(q1 - q0) / 1e6 * 10e9 / double(t1 - t0);
         quiet[QStringLiteral("wakeups")] = cs1 - cs0;
-        quiet[QStringLiteral("clients_connected")] = pool.connectedCount();
+        // Clients the gateway let go while nothing happened (the bench's
+        // answer every ping).
+        quiet[QStringLiteral("clients_dropped")] = pool.failedCount();
         out[QStringLiteral("quiet")] = quiet;
         mem[QStringLiteral("rss_quiet_kb")] = ProcStats::rssKb(pid);
         if (!session.isRunning())
