@@ -5,12 +5,13 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QJsonArray>
+#include <QProcess>
 
 QStringList BenchConfig::allScenarios()
 {
     return {QStringLiteral("baseline"), QStringLiteral("startup"), QStringLiteral("latency1"),
-            QStringLiteral("latency100"), QStringLiteral("burst"), QStringLiteral("idle"),
-            QStringLiteral("download")};
+            QStringLiteral("latency100"), QStringLiteral("latency1000"), QStringLiteral("burst"),
+            QStringLiteral("idle"), QStringLiteral("download")};
 }
 
 namespace {
@@ -64,6 +65,23 @@ BenchConfig::ParseResult BenchConfig::parse(const QStringList &arguments, QStrin
         QStringLiteral("Milliseconds between presses (default 20)."), QStringLiteral("ms"));
     const QCommandLineOption clientsOpt(QStringLiteral("clients"),
         QStringLiteral("Clients of latency100 (default 100)."), QStringLiteral("n"));
+    const QCommandLineOption largeClientsOpt(QStringLiteral("clients-large"),
+        QStringLiteral("Clients of latency1000 (default 1000; 200 with --quick)."), QStringLiteral("n"));
+    const QCommandLineOption largeIntervalOpt(QStringLiteral("interval-large"),
+        QStringLiteral("Milliseconds between presses in latency1000 (default 50; 20 with --quick); "
+                       "--interval leaves it alone."),
+        QStringLiteral("ms"));
+    const QCommandLineOption largeQuietOpt(QStringLiteral("quiet-large"),
+        QStringLiteral("Seconds of quiet after the presses of latency1000 over which the gateway's "
+                       "CPU with all clients connected is measured (default 30, one keep-alive "
+                       "round; 1 with --quick)."),
+        QStringLiteral("s"));
+    const QCommandLineOption compareOpt(QStringLiteral("compare"),
+        QStringLiteral("A second gateway command template, with the same placeholders as --server. "
+                       "Every scenario but the soak runs for both gateways, alternately, --repeat "
+                       "pairs, and the report puts the figures side by side with their ratio A/B. "
+                       "What the second gateway cannot do is n/a, not a failure."),
+        QStringLiteral("template"));
     const QCommandLineOption burstOpt(QStringLiteral("burst"),
         QStringLiteral("Presses in the burst (default 1000)."), QStringLiteral("n"));
     const QCommandLineOption burstClientsOpt(QStringLiteral("burst-clients"),
@@ -86,14 +104,15 @@ BenchConfig::ParseResult BenchConfig::parse(const QStringList &arguments, QStrin
         QStringLiteral("Milliseconds to wait for each reply before counting it lost (default 2000)."),
         QStringLiteral("ms"));
     const QCommandLineOption repeatOpt(QStringLiteral("repeat"),
-        QStringLiteral("Run everything this many times and report medians (default 1)."),
+        QStringLiteral("Run everything this many times and report medians (default 1); with "
+                       "--compare, this many pairs."),
         QStringLiteral("n"));
     const QCommandLineOption quickOpt(QStringLiteral("quick"),
         QStringLiteral("Small counts for a smoke run of a few seconds."));
     const QCommandLineOption soakOpt(QStringLiteral("soak-minutes"),
         QStringLiteral("Length of the soak scenario, a museum day compressed (default 60; 1 with --quick)."),
         QStringLiteral("min"));
-    p.addOptions({serverOpt, gatewayOpt, scenarioOpt, jsonOpt, logDirOpt, pressesOpt, intervalOpt, clientsOpt, burstOpt, burstClientsOpt, idleOpt, startupRunsOpt, mediaOpt, firstIdOpt, downloadMbOpt, downloadClientsOpt, baselineOpt, timeoutOpt, repeatOpt, quickOpt, soakOpt});
+    p.addOptions({serverOpt, gatewayOpt, scenarioOpt, jsonOpt, logDirOpt, pressesOpt, intervalOpt, clientsOpt, largeClientsOpt, largeIntervalOpt, largeQuietOpt, compareOpt, burstOpt, burstClientsOpt, idleOpt, startupRunsOpt, mediaOpt, firstIdOpt, downloadMbOpt, downloadClientsOpt, baselineOpt, timeoutOpt, repeatOpt, quickOpt, soakOpt});
 
     if (!p.parse(arguments)) {
         *message = p.errorText();
@@ -122,6 +141,9 @@ BenchConfig::ParseResult BenchConfig::parse(const QStringList &arguments, QStrin
         downloadMb = 5;
         baselineIterations = 50;
         soakMinutes = 1;
+        largeClients = 200;
+        largeIntervalMs = 20;
+        largeQuietSeconds = 1;
     }
 
     struct IntOpt { const QCommandLineOption &opt; int *value; int min; int max; };
@@ -129,6 +151,9 @@ BenchConfig::ParseResult BenchConfig::parse(const QStringList &arguments, QStrin
         {pressesOpt, &presses, 1, 1000000},
         {intervalOpt, &intervalMs, 0, 10000},
         {clientsOpt, &manyClients, 1, 10000},
+        {largeClientsOpt, &largeClients, 1, 100000},
+        {largeIntervalOpt, &largeIntervalMs, 0, 10000},
+        {largeQuietOpt, &largeQuietSeconds, 0, 3600},
         {burstOpt, &burstPresses, 1, 1000000},
         {burstClientsOpt, &burstClients, 1, 10000},
         {idleOpt, &idleSeconds, 1, 3600},
@@ -189,6 +214,11 @@ BenchConfig::ParseResult BenchConfig::parse(const QStringList &arguments, QStrin
         if (firstId != 0)
             serverTemplate += QStringLiteral(" --first-id {first}");
     }
+    compareTemplate = p.value(compareOpt);
+    if (p.isSet(compareOpt) && QProcess::splitCommand(compareTemplate).isEmpty()) {
+        *message = QStringLiteral("--compare: empty command");
+        return Error;
+    }
     jsonPath = p.value(jsonOpt);
     logDir = p.value(logDirOpt);
     return Ok;
@@ -198,10 +228,15 @@ QJsonObject BenchConfig::toJson() const
 {
     QJsonObject o;
     o[QStringLiteral("server")] = serverTemplate;
+    if (!compareTemplate.isEmpty())
+        o[QStringLiteral("compare")] = compareTemplate;
     o[QStringLiteral("scenarios")] = QJsonArray::fromStringList(scenarios);
     o[QStringLiteral("presses")] = presses;
     o[QStringLiteral("interval_ms")] = intervalMs;
     o[QStringLiteral("clients")] = manyClients;
+    o[QStringLiteral("clients_large")] = largeClients;
+    o[QStringLiteral("interval_large_ms")] = largeIntervalMs;
+    o[QStringLiteral("quiet_large_s")] = largeQuietSeconds;
     o[QStringLiteral("burst_presses")] = burstPresses;
     o[QStringLiteral("burst_clients")] = burstClients;
     o[QStringLiteral("idle_s")] = idleSeconds;

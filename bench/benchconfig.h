@@ -20,12 +20,16 @@ public:
     static QStringList allScenarios();
 
     QString serverTemplate;
+    QString compareTemplate;   // --compare: a second gateway, run alternately
     QStringList scenarios;
     QString jsonPath;
     QString logDir;   // keep each gateway's output here
     int presses = 2000;
     int intervalMs = 20;
     int manyClients = 100;
+    int largeClients = 1000;
+    int largeIntervalMs = 50;
+    int largeQuietSeconds = 30;   // one keep-alive round of the gateway
     int burstPresses = 1000;
     int burstClients = 20;
     int idleSeconds = 10;

@@ -30,6 +30,9 @@ const Target kTargets[] = {
     {"resident memory with 100 clients", "latency100/gateway/rss_clients_max_kb", "MB", 30, 1.0 / 1024},
     {"CPU while idle 10 s", "idle/cpu_ms", "ms", 10, 1},
     {"start-up to healthy, 100 media (median)", "startup/startup_ms/p50", "ms", 150, 1},
+    {"press -> LEDSET at 1000 clients, p50", "latency1000/latency_ms/ledset/p50", "ms", 0.5, 1},
+    {"resident memory with 1000 clients", "latency1000/gateway/rss_clients_max_kb", "MB", 30, 1.0 / 1024},
+    {"CPU with 1000 clients, quiet, per 10 s", "latency1000/quiet/cpu_ms_per_10s", "ms", 50, 1},
 };
 
 QString fmt(double v, int prec = 3)
@@ -67,16 +70,26 @@ QJsonObject withTotals(QJsonObject run)
         }
         run[QStringLiteral("burst")] = b;
     }
-    if (run.contains(QStringLiteral("latency100"))) {
-        QJsonObject l = run.value(QStringLiteral("latency100")).toObject();
+    for (const QString &s : {QStringLiteral("latency1"), QStringLiteral("latency100"),
+                             QStringLiteral("latency1000")}) {
+        if (!run.contains(s))
+            continue;
+        QJsonObject l = run.value(s).toObject();
         QJsonObject g = l.value(QStringLiteral("gateway")).toObject();
         if (!g.isEmpty()) {
+            // The most seen with the clients connected: after connecting,
+            // after the presses and after the quiet.
             g[QStringLiteral("rss_clients_max_kb")] =
-                std::max(g.value(QStringLiteral("rss_clients_kb")).toDouble(),
-                         g.value(QStringLiteral("rss_end_kb")).toDouble());
+                std::max({g.value(QStringLiteral("rss_clients_kb")).toDouble(),
+                          g.value(QStringLiteral("rss_end_kb")).toDouble(),
+                          g.value(QStringLiteral("rss_quiet_kb")).toDouble()});
             l[QStringLiteral("gateway")] = g;
-            run[QStringLiteral("latency100")] = l;
         }
+        const QJsonObject lost = l.value(QStringLiteral("lost")).toObject();
+        if (!lost.isEmpty())
+            l[QStringLiteral("lost_total")] = lost.value(QStringLiteral("ledset")).toInt()
+                + lost.value(QStringLiteral("play")).toInt() + lost.value(QStringLiteral("ledclr")).toInt();
+        run[s] = l;
     }
     return run;
 }
@@ -243,7 +256,8 @@ QString BenchReport::table() const
                    QStringLiteral("baseline/ws1/ended_to_server"), QString());
     }
 
-    for (const QString &s : {QStringLiteral("latency1"), QStringLiteral("latency100")}) {
+    for (const QString &s : {QStringLiteral("latency1"), QStringLiteral("latency100"),
+                             QStringLiteral("latency1000")}) {
         if (!m_median.contains(s))
             continue;
         const int clients = int(number(s + QStringLiteral("/clients")));
@@ -259,13 +273,24 @@ QString BenchReport::table() const
                    QString());
         latencyRow(QStringLiteral("ended -> LEDCLR"), s + QStringLiteral("/latency_ms/ledclr"),
                    s + QStringLiteral("/lost/ledclr"));
-        t += QStringLiteral("  gateway: RSS %1 MB idle, %2 MB with clients, %3 MB at end, peak %4 MB;"
-                            " CPU %5 s for the presses\n")
+        t += QStringLiteral("  gateway: RSS %1 MB idle, %2 MB with clients (%3 KB per client), %4 MB"
+                            " at end, peak %5 MB; CPU %6 s for the presses, %7 ms per press\n")
                  .arg(fmt(number(s + QStringLiteral("/gateway/rss_idle_kb")) / 1024, 1),
                       fmt(number(s + QStringLiteral("/gateway/rss_clients_kb")) / 1024, 1),
+                      fmt(number(s + QStringLiteral("/gateway/rss_per_client_kb")), 1),
                       fmt(number(s + QStringLiteral("/gateway/rss_end_kb")) / 1024, 1),
                       fmt(number(s + QStringLiteral("/gateway/rss_peak_kb")) / 1024, 1),
-                      fmt(number(s + QStringLiteral("/gateway/cpu_run_s")), 3));
+                      fmt(number(s + QStringLiteral("/gateway/cpu_run_s")), 3),
+                      fmt(number(s + QStringLiteral("/gateway/cpu_per_press_ms")), 3));
+        if (!std::isnan(number(s + QStringLiteral("/quiet/seconds")))) {
+            t += QStringLiteral("  quiet for %1 s with the clients connected: gateway CPU %2 ms"
+                                " (%3 ms per 10 s), %4 wake-ups; RSS %5 MB\n")
+                     .arg(fmt(number(s + QStringLiteral("/quiet/seconds")), 1),
+                          fmt(number(s + QStringLiteral("/quiet/cpu_ms")), 3),
+                          fmt(number(s + QStringLiteral("/quiet/cpu_ms_per_10s")), 3),
+                          fmt(number(s + QStringLiteral("/quiet/wakeups")), 0),
+                          fmt(number(s + QStringLiteral("/gateway/rss_quiet_kb")) / 1024, 1));
+        }
         loadLine(s);
     }
 

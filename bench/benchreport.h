@@ -17,6 +17,8 @@ public:
                 const QStringList &problems);
 
     QJsonObject median() const { return m_median; }
+    QList<QJsonObject> runs() const { return m_runs; }
+    // The targets against the medians.
     QJsonArray figures() const;
     QString table() const;
     QJsonObject toJson() const;
@@ -25,9 +27,9 @@ public:
     // Median of every number found at the same place in each object.
     static QJsonValue medianOf(const QList<QJsonValue> &values);
 
-private:
     double number(const QString &path) const;   // "scenario/key/key", NaN when absent
 
+private:
     BenchConfig m_config;
     QList<QJsonObject> m_runs;
     QStringList m_problems;

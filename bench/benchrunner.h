@@ -18,15 +18,24 @@ class BenchRunner : public QObject
     Q_OBJECT
 
 public:
+    // Runs the gateway of config.serverTemplate.
     explicit BenchRunner(const BenchConfig &config, QObject *parent = nullptr);
+    // Runs the gateway of serverTemplate as one side of a comparison: label
+    // names it in notes and problems. On the side being compared with
+    // (lenient), a scenario the gateway cannot do (it does not start, take
+    // the clients or serve the file) is marked "unavailable" instead of
+    // failing the run; what it loses or reorders is still a problem.
+    BenchRunner(const BenchConfig &config, const QString &serverTemplate, const QString &label,
+                bool lenient, QObject *parent = nullptr);
 
     QJsonObject runOnce();
+    QJsonObject runScenario(const QString &name);
     QStringList problems() const { return m_problems; }
 
 private:
     QJsonObject runBaseline();
     QJsonObject runStartup();
-    QJsonObject runLatency(const QString &name, int clients);
+    QJsonObject runLatency(const QString &name, int clients, int intervalMs, int quietSeconds);
     QJsonObject runBurst();
     QJsonObject runIdle();
     QJsonObject runDownload();
@@ -36,9 +45,14 @@ private:
     bool connectClients(GatewaySession &session, WsClientPool &pool, int count,
                         const QString &scenario, QJsonObject *out);
     void problem(const QString &scenario, const QString &text, QJsonObject *out = nullptr);
+    // What this gateway cannot do: a problem, or "unavailable" when lenient.
+    void unavailable(const QString &scenario, const QString &text, QJsonObject *out);
     void note(const QString &text) const;
 
     BenchConfig m_config;
+    QString m_serverTemplate;
+    QString m_label;
+    bool m_lenient = false;
     QStringList m_problems;
     int m_sessions = 0;
 };
