@@ -97,16 +97,20 @@ void WebSocketConnection::abort()
 
 void WebSocketConnection::sendClose(quint16 code, QByteArrayView reason)
 {
+    // 1005 (none given) never travels: the frame is then empty.
     char payload[125];
-    qToBigEndian(code, payload);
-    const qsizetype reasonSize = qMin<qsizetype>(reason.size(), sizeof payload - 2);
-    std::copy_n(reason.data(), reasonSize, payload + 2);
-    const QByteArray closeFrame = frame(Opcode::Close, QByteArrayView(payload, 2 + reasonSize));
+    qsizetype size = 0;
+    if (code != 1005) {
+        qToBigEndian(code, payload);
+        const qsizetype reasonSize = qMin<qsizetype>(reason.size(), sizeof payload - 2);
+        std::copy_n(reason.data(), reasonSize, payload + 2);
+        size = 2 + reasonSize;
+    }
+    const QByteArray closeFrame = frame(Opcode::Close, QByteArrayView(payload, size));
     send(closeFrame.constData(), closeFrame.size());
 }
 
-// False when the connection turned out to be gone.
-bool WebSocketConnection::send(const char *data, qint64 size)
+void WebSocketConnection::send(const char *data, qint64 size)
 {
     if (bytesToWrite() == 0) {
         while (size > 0) {
@@ -117,15 +121,13 @@ bool WebSocketConnection::send(const char *data, qint64 size)
                 if (errno == EAGAIN || errno == EWOULDBLOCK)
                     break;
                 finish(); // reset or broken pipe: the browser is gone
-                return false;
+                return;
             }
             data += sent;
             size -= sent;
         }
         if (size == 0)
-            return true;
-        m_pending = QByteArray();
-        m_pendingSent = 0;
+            return;
     } else if (m_pendingSent > m_pending.size() / 2) {
         m_pending.remove(0, m_pendingSent);
         m_pendingSent = 0;
@@ -133,7 +135,6 @@ bool WebSocketConnection::send(const char *data, qint64 size)
     if (m_pending.isEmpty())
         m_poller->watchWrites(m_descriptor, this, true);
     m_pending.append(data, size);
-    return true;
 }
 
 void WebSocketConnection::readyWrite()
@@ -217,10 +218,7 @@ void WebSocketConnection::handle(const WebSocketFrameReader::Message &message)
             Q_EMIT binaryMessageReceived();
         break;
     case Opcode::Ping:
-        if (m_state == State::Open) {
-            const QByteArray pong = frame(Opcode::Pong, message.payload);
-            send(pong.constData(), pong.size());
-        }
+        write(frame(Opcode::Pong, message.payload));
         break;
     case Opcode::Pong:
         Q_EMIT pongReceived();
@@ -230,12 +228,7 @@ void WebSocketConnection::handle(const WebSocketFrameReader::Message &message)
             // The answer echoes the browser's code (RFC 6455 §5.5.1).
             quint16 code = 1005;
             WebSocketFrameReader::readClose(message.payload, &code, nullptr);
-            if (code == 1005) {
-                const QByteArray empty = frame(Opcode::Close, {});
-                send(empty.constData(), empty.size());
-            } else {
-                sendClose(code, {});
-            }
+            sendClose(code, {});
             if (m_state == State::Closed)
                 break;
             m_state = State::Closing;

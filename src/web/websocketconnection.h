@@ -66,7 +66,7 @@ private:
     void readyRead() override;
     void readyWrite() override;
     void handle(const WebSocketFrameReader::Message &message);
-    bool send(const char *data, qint64 size);
+    void send(const char *data, qint64 size);
     void sendClose(quint16 code, QByteArrayView reason);
     void finish();
 
