@@ -35,25 +35,6 @@ const Target kTargets[] = {
     {"CPU with 1000 clients, quiet, per 10 s", "latency1000/quiet/cpu_ms_per_10s", "ms", 50, 1},
 };
 
-QString fmt(double v, int prec = 3)
-{
-    if (std::isnan(v))
-        return QStringLiteral("-");
-    return QString::number(v, 'f', prec);
-}
-
-QString row(const QStringList &cells, const QList<int> &widths)
-{
-    QString line;
-    for (int i = 0; i < cells.size(); ++i) {
-        const int w = widths.value(i, 10);
-        line += i == 0 ? cells.at(i).leftJustified(w) : cells.at(i).rightJustified(w);
-        line += QLatin1Char(' ');
-    }
-    while (line.endsWith(QLatin1Char(' ')))
-        line.chop(1);
-    return line + QLatin1Char('\n');
-}
 
 // Derived numbers the targets refer to, added to each run before medians.
 QJsonObject withTotals(QJsonObject run)
@@ -220,10 +201,10 @@ QString BenchReport::table() const
     auto latencyRow = [&](const QString &label, const QString &base, const QString &lostPath) {
         if (std::isnan(number(base + QStringLiteral("/n"))))
             return;
-        t += row({label, fmt(number(base + QStringLiteral("/n")), 0),
-                  fmt(number(base + QStringLiteral("/p50"))), fmt(number(base + QStringLiteral("/p90"))),
-                  fmt(number(base + QStringLiteral("/p99"))), fmt(number(base + QStringLiteral("/max"))),
-                  lostPath.isEmpty() ? QStringLiteral("") : fmt(number(lostPath), 0)},
+        t += row({label, formatted(number(base + QStringLiteral("/n")), 0),
+                  formatted(number(base + QStringLiteral("/p50"))), formatted(number(base + QStringLiteral("/p90"))),
+                  formatted(number(base + QStringLiteral("/p99"))), formatted(number(base + QStringLiteral("/max"))),
+                  lostPath.isEmpty() ? QStringLiteral("") : formatted(number(lostPath), 0)},
                  lw);
     };
 
@@ -232,16 +213,16 @@ QString BenchReport::table() const
             return;
         t += QStringLiteral("  machine: load average %1, other processes %2% of all CPUs, steal %3%;"
                             " waiting for a CPU: gateway %4 us, bench %5 us per wake-up\n")
-                 .arg(fmt(number(s + QStringLiteral("/load/loadavg")), 2),
-                      fmt(number(s + QStringLiteral("/load/others_cpu_pct")), 1),
-                      fmt(number(s + QStringLiteral("/load/steal_pct")), 1),
-                      fmt(number(s + QStringLiteral("/load/gateway_wait_mean_us")), 0),
-                      fmt(number(s + QStringLiteral("/load/bench_wait_mean_us")), 0));
+                 .arg(formatted(number(s + QStringLiteral("/load/loadavg")), 2),
+                      formatted(number(s + QStringLiteral("/load/others_cpu_pct")), 1),
+                      formatted(number(s + QStringLiteral("/load/steal_pct")), 1),
+                      formatted(number(s + QStringLiteral("/load/gateway_wait_mean_us")), 0),
+                      formatted(number(s + QStringLiteral("/load/bench_wait_mean_us")), 0));
     };
 
     if (m_median.contains(QStringLiteral("baseline"))) {
         t += QStringLiteral("\nLoopback baseline: the measuring side alone, in-process, every %1 ms (ms)\n")
-                 .arg(fmt(number(QStringLiteral("baseline/interval_ms")), 0));
+                 .arg(formatted(number(QStringLiteral("baseline/interval_ms")), 0));
         t += row({QStringLiteral(""), QStringLiteral("n"), QStringLiteral("p50"), QStringLiteral("p90"),
                   QStringLiteral("p99"), QStringLiteral("max"), QStringLiteral("lost")}, lw);
         latencyRow(QStringLiteral("pty write -> LEDSET read"), QStringLiteral("baseline/pty/ledset"),
@@ -262,7 +243,7 @@ QString BenchReport::table() const
             continue;
         const int clients = int(number(s + QStringLiteral("/clients")));
         t += QStringLiteral("\n%1: %2 client(s), a press every %3 ms (ms)\n")
-                 .arg(s).arg(clients).arg(fmt(number(s + QStringLiteral("/interval_ms")), 0));
+                 .arg(s).arg(clients).arg(formatted(number(s + QStringLiteral("/interval_ms")), 0));
         t += row({QStringLiteral(""), QStringLiteral("n"), QStringLiteral("p50"), QStringLiteral("p90"),
                   QStringLiteral("p99"), QStringLiteral("max"), QStringLiteral("lost")}, lw);
         latencyRow(QStringLiteral("press -> LEDSET"), s + QStringLiteral("/latency_ms/ledset"),
@@ -275,29 +256,29 @@ QString BenchReport::table() const
                    s + QStringLiteral("/lost/ledclr"));
         t += QStringLiteral("  gateway: RSS %1 MB idle, %2 MB with clients (%3 KB per client), %4 MB"
                             " at end, peak %5 MB; CPU %6 s for the presses, %7 ms per press\n")
-                 .arg(fmt(number(s + QStringLiteral("/gateway/rss_idle_kb")) / 1024, 1),
-                      fmt(number(s + QStringLiteral("/gateway/rss_clients_kb")) / 1024, 1),
-                      fmt(number(s + QStringLiteral("/gateway/rss_per_client_kb")), 1),
-                      fmt(number(s + QStringLiteral("/gateway/rss_end_kb")) / 1024, 1),
-                      fmt(number(s + QStringLiteral("/gateway/rss_peak_kb")) / 1024, 1),
-                      fmt(number(s + QStringLiteral("/gateway/cpu_run_s")), 3),
-                      fmt(number(s + QStringLiteral("/gateway/cpu_per_press_ms")), 3));
+                 .arg(formatted(number(s + QStringLiteral("/gateway/rss_idle_kb")) / 1024, 1),
+                      formatted(number(s + QStringLiteral("/gateway/rss_clients_kb")) / 1024, 1),
+                      formatted(number(s + QStringLiteral("/gateway/rss_per_client_kb")), 1),
+                      formatted(number(s + QStringLiteral("/gateway/rss_end_kb")) / 1024, 1),
+                      formatted(number(s + QStringLiteral("/gateway/rss_peak_kb")) / 1024, 1),
+                      formatted(number(s + QStringLiteral("/gateway/cpu_run_s")), 3),
+                      formatted(number(s + QStringLiteral("/gateway/cpu_per_press_ms")), 3));
         if (!std::isnan(number(s + QStringLiteral("/quiet/seconds")))) {
             t += QStringLiteral("  quiet for %1 s with the clients connected: gateway CPU %2 ms"
                                 " (%3 ms per 10 s), %4 wake-ups; RSS %5 MB\n")
-                     .arg(fmt(number(s + QStringLiteral("/quiet/seconds")), 1),
-                          fmt(number(s + QStringLiteral("/quiet/cpu_ms")), 3),
-                          fmt(number(s + QStringLiteral("/quiet/cpu_ms_per_10s")), 3),
-                          fmt(number(s + QStringLiteral("/quiet/wakeups")), 0),
-                          fmt(number(s + QStringLiteral("/gateway/rss_quiet_kb")) / 1024, 1));
+                     .arg(formatted(number(s + QStringLiteral("/quiet/seconds")), 1),
+                          formatted(number(s + QStringLiteral("/quiet/cpu_ms")), 3),
+                          formatted(number(s + QStringLiteral("/quiet/cpu_ms_per_10s")), 3),
+                          formatted(number(s + QStringLiteral("/quiet/wakeups")), 0),
+                          formatted(number(s + QStringLiteral("/gateway/rss_quiet_kb")) / 1024, 1));
         }
         loadLine(s);
     }
 
     if (m_median.contains(QStringLiteral("burst"))) {
         t += QStringLiteral("\nburst: %1 presses as fast as the pty takes them, %2 clients (ms)\n")
-                 .arg(fmt(number(QStringLiteral("burst/presses")), 0),
-                      fmt(number(QStringLiteral("burst/clients")), 0));
+                 .arg(formatted(number(QStringLiteral("burst/presses")), 0),
+                      formatted(number(QStringLiteral("burst/clients")), 0));
         t += row({QStringLiteral(""), QStringLiteral("n"), QStringLiteral("p50"), QStringLiteral("p90"),
                   QStringLiteral("p99"), QStringLiteral("max"), QStringLiteral("lost")}, lw);
         latencyRow(QStringLiteral("press -> LEDSET"), QStringLiteral("burst/latency_ms/ledset"),
@@ -306,53 +287,53 @@ QString BenchReport::table() const
                    QStringLiteral("burst/lost/play"));
         t += QStringLiteral("  lost %1, reordered %2, unexpected %3; written in %4 ms, all answered"
                             " after %5 ms; gateway CPU %6 s\n")
-                 .arg(fmt(number(QStringLiteral("burst/lost_total")), 0),
-                      fmt(number(QStringLiteral("burst/reordered_total")), 0),
-                      fmt(number(QStringLiteral("burst/unexpected")), 0),
-                      fmt(number(QStringLiteral("burst/write_ms")), 1),
-                      fmt(number(QStringLiteral("burst/duration_ms")), 1),
-                      fmt(number(QStringLiteral("burst/gateway/cpu_run_s")), 3));
+                 .arg(formatted(number(QStringLiteral("burst/lost_total")), 0),
+                      formatted(number(QStringLiteral("burst/reordered_total")), 0),
+                      formatted(number(QStringLiteral("burst/unexpected")), 0),
+                      formatted(number(QStringLiteral("burst/write_ms")), 1),
+                      formatted(number(QStringLiteral("burst/duration_ms")), 1),
+                      formatted(number(QStringLiteral("burst/gateway/cpu_run_s")), 3));
         loadLine(QStringLiteral("burst"));
     }
 
     if (m_median.contains(QStringLiteral("idle"))) {
         t += QStringLiteral("\nidle: %1 s, panel and one client connected\n")
-                 .arg(fmt(number(QStringLiteral("idle/idle_s")), 1));
+                 .arg(formatted(number(QStringLiteral("idle/idle_s")), 1));
         t += QStringLiteral("  gateway CPU %1 ms (clock ticks: %2 ms), %3 wake-ups; RSS %4 MB without"
                             " clients, %5 MB with one\n")
-                 .arg(fmt(number(QStringLiteral("idle/cpu_ms")), 3),
-                      fmt(number(QStringLiteral("idle/cpu_ticks_ms")), 0),
-                      fmt(number(QStringLiteral("idle/wakeups")), 0),
-                      fmt(number(QStringLiteral("idle/rss_idle_kb")) / 1024, 1),
-                      fmt(number(QStringLiteral("idle/rss_client_kb")) / 1024, 1));
+                 .arg(formatted(number(QStringLiteral("idle/cpu_ms")), 3),
+                      formatted(number(QStringLiteral("idle/cpu_ticks_ms")), 0),
+                      formatted(number(QStringLiteral("idle/wakeups")), 0),
+                      formatted(number(QStringLiteral("idle/rss_idle_kb")) / 1024, 1),
+                      formatted(number(QStringLiteral("idle/rss_client_kb")) / 1024, 1));
         loadLine(QStringLiteral("idle"));
     }
 
     if (m_median.contains(QStringLiteral("startup"))) {
         t += QStringLiteral("\nstartup: exec -> first 200 from /health, %1 media, %2 starts\n")
-                 .arg(fmt(number(QStringLiteral("startup/media_count")), 0),
-                      fmt(number(QStringLiteral("startup/runs")), 0));
+                 .arg(formatted(number(QStringLiteral("startup/media_count")), 0),
+                      formatted(number(QStringLiteral("startup/runs")), 0));
         t += QStringLiteral("  median %1 ms, min %2 ms, max %3 ms; RSS when healthy %4 MB\n")
-                 .arg(fmt(number(QStringLiteral("startup/startup_ms/p50")), 1),
-                      fmt(number(QStringLiteral("startup/startup_ms/min")), 1),
-                      fmt(number(QStringLiteral("startup/startup_ms/max")), 1),
-                      fmt(number(QStringLiteral("startup/rss_healthy_kb")) / 1024, 1));
+                 .arg(formatted(number(QStringLiteral("startup/startup_ms/p50")), 1),
+                      formatted(number(QStringLiteral("startup/startup_ms/min")), 1),
+                      formatted(number(QStringLiteral("startup/startup_ms/max")), 1),
+                      formatted(number(QStringLiteral("startup/rss_healthy_kb")) / 1024, 1));
         loadLine(QStringLiteral("startup"));
     }
 
     if (m_median.contains(QStringLiteral("download"))) {
         t += QStringLiteral("\ndownload: /media/000.mp3 of %1 MB by %2 clients at once\n")
-                 .arg(fmt(number(QStringLiteral("download/file_bytes")) / 1048576, 0),
-                      fmt(number(QStringLiteral("download/clients")), 0));
+                 .arg(formatted(number(QStringLiteral("download/file_bytes")) / 1048576, 0),
+                      formatted(number(QStringLiteral("download/clients")), 0));
         t += QStringLiteral("  %1 complete, %2 failed, %3 ms (%4 MB/s); gateway RSS %5 MB idle,"
                             " %6 MB peak (sampled every 5 ms), high-water mark %7 MB\n")
-                 .arg(fmt(number(QStringLiteral("download/ok")), 0),
-                      fmt(number(QStringLiteral("download/failed")), 0),
-                      fmt(number(QStringLiteral("download/duration_ms")), 0),
-                      fmt(number(QStringLiteral("download/mb_per_s")), 0),
-                      fmt(number(QStringLiteral("download/rss_idle_kb")) / 1024, 1),
-                      fmt(number(QStringLiteral("download/rss_peak_sampled_kb")) / 1024, 1),
-                      fmt(number(QStringLiteral("download/gateway/rss_peak_kb")) / 1024, 1));
+                 .arg(formatted(number(QStringLiteral("download/ok")), 0),
+                      formatted(number(QStringLiteral("download/failed")), 0),
+                      formatted(number(QStringLiteral("download/duration_ms")), 0),
+                      formatted(number(QStringLiteral("download/mb_per_s")), 0),
+                      formatted(number(QStringLiteral("download/rss_idle_kb")) / 1024, 1),
+                      formatted(number(QStringLiteral("download/rss_peak_sampled_kb")) / 1024, 1),
+                      formatted(number(QStringLiteral("download/gateway/rss_peak_kb")) / 1024, 1));
         loadLine(QStringLiteral("download"));
     }
 
@@ -367,8 +348,8 @@ QString BenchReport::table() const
         const int prec = unit == QLatin1String("ms") ? 3 : unit.isEmpty() ? 0 : 1;
         t += row({f.value(QStringLiteral("figure")).toString(),
                   missing ? QStringLiteral("-")
-                          : fmt(f.value(QStringLiteral("value")).toDouble(), prec) + QLatin1Char(' ') + unit,
-                  QStringLiteral("<= ") + fmt(f.value(QStringLiteral("target_max")).toDouble(),
+                          : formatted(f.value(QStringLiteral("value")).toDouble(), prec) + QLatin1Char(' ') + unit,
+                  QStringLiteral("<= ") + formatted(f.value(QStringLiteral("target_max")).toDouble(),
                                               unit.isEmpty() ? 0 : 1) + QLatin1Char(' ') + unit,
                   missing ? QStringLiteral("n/a")
                           : f.value(QStringLiteral("met")).toBool() ? QStringLiteral("met")
@@ -381,4 +362,22 @@ QString BenchReport::table() const
             t += QStringLiteral("  ") + p + QLatin1Char('\n');
     }
     return t;
+}
+
+QString BenchReport::formatted(double value, int precision)
+{
+    return std::isnan(value) ? QStringLiteral("-") : QString::number(value, 'f', precision);
+}
+
+QString BenchReport::row(const QStringList &cells, const QList<int> &widths)
+{
+    QString line;
+    for (int i = 0; i < cells.size(); ++i) {
+        const int w = widths.value(i, 10);
+        line += i == 0 ? cells.at(i).leftJustified(w) : cells.at(i).rightJustified(w);
+        line += QLatin1Char(' ');
+    }
+    while (line.endsWith(QLatin1Char(' ')))
+        line.chop(1);
+    return line + QLatin1Char('\n');
 }

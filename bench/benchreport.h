@@ -29,6 +29,11 @@ public:
 
     double number(const QString &path) const;   // "scenario/key/key", NaN when absent
 
+    // The text table's pieces, shared with CompareReport: a figure ("-" for
+    // none) and a row of cells, the first left-aligned.
+    static QString formatted(double value, int precision = 3);
+    static QString row(const QStringList &cells, const QList<int> &widths);
+
 private:
     BenchConfig m_config;
     QList<QJsonObject> m_runs;

@@ -30,23 +30,6 @@ const CompareTarget kTargets[] = {
      "latency1000/quiet/cpu_ms_per_10s", "ms", 50, 1},
 };
 
-QString fmt(double v, int prec)
-{
-    return std::isnan(v) ? QStringLiteral("-") : QString::number(v, 'f', prec);
-}
-
-QString row(const QStringList &cells, const QList<int> &widths)
-{
-    QString line;
-    for (int i = 0; i < cells.size(); ++i) {
-        const int w = widths.value(i, 10);
-        line += i == 0 ? cells.at(i).leftJustified(w) : cells.at(i).rightJustified(w);
-        line += QLatin1Char(' ');
-    }
-    while (line.endsWith(QLatin1Char(' ')))
-        line.chop(1);
-    return line + QLatin1Char('\n');
-}
 
 double ratio(double a, double b)
 {
@@ -147,7 +130,7 @@ QJsonObject CompareReport::toJson() const
 
 QString CompareReport::titleOf(const QString &s) const
 {
-    const auto n = [&](const QString &key) { return fmt(m_a.number(s + QLatin1Char('/') + key), 0); };
+    const auto n = [&](const QString &key) { return BenchReport::formatted(m_a.number(s + QLatin1Char('/') + key), 0); };
     if (s.startsWith(QLatin1String("latency"))) {
         return QStringLiteral("%1: %2 client(s), a press every %3 ms, %4 presses")
             .arg(s, n(QStringLiteral("clients")), n(QStringLiteral("interval_ms")),
@@ -250,7 +233,7 @@ QString CompareReport::table() const
         const bool oneSided = s == QLatin1String("baseline");
         const QString naB = oneSided ? QString() : unavailable(m_b, s);
         t += QLatin1Char('\n') + titleOf(s) + QLatin1Char('\n');
-        t += row(oneSided ? QStringList{QString(), QStringLiteral("bench")}
+        t += BenchReport::row(oneSided ? QStringList{QString(), QStringLiteral("bench")}
                           : QStringList{QString(), QStringLiteral("A"), QStringLiteral("B"),
                                         QStringLiteral("A/B")},
                  w);
@@ -260,12 +243,12 @@ QString CompareReport::table() const
             if (std::isnan(a) && std::isnan(b))
                 continue;
             if (oneSided) {
-                t += row({r.label, fmt(a, r.precision)}, w);
+                t += BenchReport::row({r.label, BenchReport::formatted(a, r.precision)}, w);
                 continue;
             }
-            t += row({r.label, naA.isEmpty() ? fmt(a, r.precision) : QStringLiteral("n/a"),
-                      naB.isEmpty() ? fmt(b, r.precision) : QStringLiteral("n/a"),
-                      naA.isEmpty() && naB.isEmpty() ? fmt(ratio(a, b), 2) : QStringLiteral("n/a")},
+            t += BenchReport::row({r.label, naA.isEmpty() ? BenchReport::formatted(a, r.precision) : QStringLiteral("n/a"),
+                      naB.isEmpty() ? BenchReport::formatted(b, r.precision) : QStringLiteral("n/a"),
+                      naA.isEmpty() && naB.isEmpty() ? BenchReport::formatted(ratio(a, b), 2) : QStringLiteral("n/a")},
                      w);
         }
         if (!naA.isEmpty())
@@ -276,23 +259,23 @@ QString CompareReport::table() const
 
     t += QStringLiteral("\nTargets: A's medians, or A/B where the target is a ratio\n");
     const QList<int> tw{44, 10, 10, 7, 13, 6};
-    t += row({QStringLiteral("figure"), QStringLiteral("A"), QStringLiteral("B"), QStringLiteral("A/B"),
+    t += BenchReport::row({QStringLiteral("figure"), QStringLiteral("A"), QStringLiteral("B"), QStringLiteral("A/B"),
               QStringLiteral("target"), QString()}, tw);
     const auto targetRow = [&](const QJsonObject &f) {
         const QString unit = f.value(QStringLiteral("unit")).toString();
         const int prec = unit == QLatin1String("ms") ? 3 : unit.isEmpty() ? 0 : 1;
         const auto cell = [&](const QString &key, int digits, const QString &suffix) {
             const QJsonValue v = f.value(key);
-            return v.isDouble() ? fmt(v.toDouble(), digits) + suffix : QStringLiteral("-");
+            return v.isDouble() ? BenchReport::formatted(v.toDouble(), digits) + suffix : QStringLiteral("-");
         };
         const bool ofRatio = f.value(QStringLiteral("of")).toString() == QLatin1String("ratio");
         const double limit = f.value(QStringLiteral("target_max")).toDouble();
         const QString target = ofRatio
-            ? QStringLiteral("A/B <= ") + fmt(limit, 2)
-            : QStringLiteral("<= ") + fmt(limit, unit.isEmpty() ? 0 : 1) + QLatin1Char(' ') + unit;
+            ? QStringLiteral("A/B <= ") + BenchReport::formatted(limit, 2)
+            : QStringLiteral("<= ") + BenchReport::formatted(limit, unit.isEmpty() ? 0 : 1) + QLatin1Char(' ') + unit;
         const QJsonValue met = f.value(QStringLiteral("met"));
         const QString suffix = unit.isEmpty() ? QString() : QLatin1Char(' ') + unit;
-        t += row({f.value(QStringLiteral("figure")).toString(), cell(QStringLiteral("a"), prec, suffix),
+        t += BenchReport::row({f.value(QStringLiteral("figure")).toString(), cell(QStringLiteral("a"), prec, suffix),
                   cell(QStringLiteral("b"), prec, suffix), cell(QStringLiteral("ratio"), 2, QString()),
                   target,
                   met.isBool() ? (met.toBool() ? QStringLiteral("met") : QStringLiteral("MISSED"))
