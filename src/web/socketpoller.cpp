@@ -57,8 +57,8 @@ void SocketPoller::dispatch()
         // pass: one that stopped watching earlier in this pass ignores it.
         auto *watcher = static_cast<Watcher *>(events[i].data.ptr);
         if (events[i].events & EPOLLOUT)
-            watcher->readyWrite();
+            watcher->socketWritable();
         if (events[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR))
-            watcher->readyRead();
+            watcher->socketReadable();
     }
 }

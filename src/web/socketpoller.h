@@ -20,8 +20,8 @@ public:
     class Watcher
     {
     public:
-        virtual void readyRead() = 0;
-        virtual void readyWrite() = 0;
+        virtual void socketReadable() = 0;
+        virtual void socketWritable() = 0;
 
     protected:
         ~Watcher() = default;

@@ -137,7 +137,7 @@ void WebSocketConnection::send(const char *data, qint64 size)
     m_pending.append(data, size);
 }
 
-void WebSocketConnection::readyWrite()
+void WebSocketConnection::socketWritable()
 {
     if (m_state == State::Closed)
         return;
@@ -164,7 +164,7 @@ void WebSocketConnection::readyWrite()
     }
 }
 
-void WebSocketConnection::readyRead()
+void WebSocketConnection::socketReadable()
 {
     if (m_state == State::Closed)
         return;

@@ -63,8 +63,8 @@ protected:
 private:
     enum class State { Open, Closing, Closed };
 
-    void readyRead() override;
-    void readyWrite() override;
+    void socketReadable() override;
+    void socketWritable() override;
     void handle(const WebSocketFrameReader::Message &message);
     void send(const char *data, qint64 size);
     void sendClose(quint16 code, QByteArrayView reason);
