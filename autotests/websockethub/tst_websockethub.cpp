@@ -80,6 +80,7 @@ private Q_SLOTS:
     void broadcastIsOneWrite();
     void browserThatDoesNotReadIsDropped();
     void goingAwayAtShutdown();
+    void keepAlivePingsAndDrops();
 
 private:
     std::unique_ptr<QWebSocket> connectClient();
@@ -506,6 +507,27 @@ void tst_WebSocketHub::goingAwayAtShutdown()
     m_hub.reset();
     QVERIFY(disconnected.wait(3000));
     QCOMPARE(client->closeCode(), QWebSocketProtocol::CloseCodeGoingAway);
+}
+
+// Every browser is pinged each interval; one that answers (QWebSocket does,
+// as browsers do) stays, one that never answers is dropped after two.
+void tst_WebSocketHub::keepAlivePingsAndDrops()
+{
+    m_hub->setKeepAliveInterval(200);
+    auto answering = connectClient();
+    QVERIFY(answering);
+    RawWebSocketClient silent; // reads, but never answers a ping
+    QVERIFY(silent.open(m_listener->serverPort()));
+    QTRY_COMPARE(m_hub->clientCount(), 2);
+
+    const auto ping = silent.take();
+    QVERIFY(ping);
+    QCOMPARE(ping->opcode, quint8(Ping));
+    QVERIFY(silent.waitForDisconnected(3000));
+    QTRY_COMPARE(m_hub->clientCount(), 1);
+    QCOMPARE(countWarnings(u"stopped answering; dropping it"_s), 1);
+    QCOMPARE(answering->state(), QAbstractSocket::ConnectedState);
+    QVERIFY(roundTrip(answering.get()));
 }
 
 QTEST_GUILESS_MAIN(tst_WebSocketHub)

@@ -14,7 +14,7 @@
 namespace {
 // Browsers answer pings by themselves; one that stays silent for two rounds
 // is gone (a tablet that lost Wi-Fi) and would otherwise be kept for ever.
-constexpr int keepAliveMs = 30000;
+constexpr int defaultKeepAliveMs = 30000;
 // A browser that does not read would make the gateway buffer without bound.
 constexpr qint64 maxPendingBytes = 1024 * 1024;
 // Freed memory is handed back after a wave of departures: at least this
@@ -30,7 +30,7 @@ WebSocketHub::WebSocketHub(QObject *parent)
     : QObject(parent)
 {
     m_clock.start();
-    m_keepAliveTimer.setInterval(keepAliveMs);
+    m_keepAliveTimer.setInterval(defaultKeepAliveMs);
     connect(&m_keepAliveTimer, &QTimer::timeout, this, &WebSocketHub::checkAlive);
     m_releaseTimer.setSingleShot(true);
     m_releaseTimer.setInterval(releaseDelayMs);
@@ -49,6 +49,11 @@ WebSocketHub::~WebSocketHub()
 void WebSocketHub::setRejectionLimits(const RejectionLimits &limits)
 {
     m_rejections.setLimits(limits);
+}
+
+void WebSocketHub::setKeepAliveInterval(int ms)
+{
+    m_keepAliveTimer.setInterval(ms);
 }
 
 void WebSocketHub::handleUpgrade(QTcpSocket *socket, const HttpRequest &request)
@@ -233,7 +238,7 @@ void WebSocketHub::checkAlive()
     const QByteArray ping = WebSocketConnection::frame(Opcode::Ping, {});
     for (auto it = m_clients.cbegin(); it != m_clients.cend(); ++it) {
         WebSocketConnection *client = it.key();
-        if (now - it->heardMs > 2 * keepAliveMs) {
+        if (now - it->heardMs > 2 * m_keepAliveTimer.interval()) {
             qCWarning(lcWs).noquote() << "browser" << client->peer() << "stopped answering; dropping it";
             client->abort(); // leaves m_clients later, from the event loop
         } else {

@@ -38,6 +38,9 @@ public:
     ~WebSocketHub() override;
 
     void setRejectionLimits(const RejectionLimits &limits);
+    // How often every browser is pinged; one not heard from for two of
+    // these is dropped (docs/websocket.md, "Liveness"). 30 s by default.
+    void setKeepAliveInterval(int ms);
 
     int clientCount() const { return int(m_clients.size()); }
 
