@@ -44,7 +44,7 @@ Outcome read(const QByteArray &stream, qsizetype limit, quint32 random, bool one
             if (message.opcode == WebSocketFrameReader::Text)
                 FUZZ_CHECK(QByteArrayView(message.payload).isValidUtf8());
             if (message.opcode == WebSocketFrameReader::Close)
-                FUZZ_CHECK(WebSocketFrameReader::readClose(message.payload, nullptr, nullptr));
+                FUZZ_CHECK(WebSocketFrameReader::readClose(message.payload, nullptr));
             FUZZ_CHECK(message.opcode != WebSocketFrameReader::Continuation);
             outcome.messages.append(message);
         }

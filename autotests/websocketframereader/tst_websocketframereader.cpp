@@ -193,7 +193,7 @@ void tst_WebSocketFrameReader::closePayload()
     QFETCH(bool, valid);
     QFETCH(int, code);
     quint16 read = 0;
-    QCOMPARE(WebSocketFrameReader::readClose(payload, &read, nullptr), valid);
+    QCOMPARE(WebSocketFrameReader::readClose(payload, &read), valid);
     if (valid)
         QCOMPARE(int(read), code);
 }

@@ -227,7 +227,7 @@ void WebSocketConnection::handle(const WebSocketFrameReader::Message &message)
         if (m_state == State::Open) {
             // The answer echoes the browser's code (RFC 6455 §5.5.1).
             quint16 code = 1005;
-            WebSocketFrameReader::readClose(message.payload, &code, nullptr);
+            WebSocketFrameReader::readClose(message.payload, &code);
             sendClose(code, {});
             if (m_state == State::Closed)
                 break;

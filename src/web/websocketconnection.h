@@ -38,7 +38,6 @@ public:
     QHostAddress peerAddress() const { return m_peerAddress; }
     quint16 peerPort() const { return m_peerPort; }
     QString peer() const; // address:port, for the log
-    bool isOpen() const { return m_state == State::Open; }
     // Bytes written that the kernel has not taken yet.
     qint64 bytesToWrite() const { return m_pending.size() - m_pendingSent; }
 

@@ -58,7 +58,7 @@ bool WebSocketFrameReader::next(Message *message)
         m_read += headerLength + qsizetype(length);
 
         if (control) {
-            if (opcode == Close && !readClose(target, nullptr, nullptr)) {
+            if (opcode == Close && !readClose(target, nullptr)) {
                 return target.size() >= 2 && isValidCloseCode(qFromBigEndian<quint16>(target.constData()))
                         ? fail(1007, "close reason that is not UTF-8")
                         : fail(1002, "malformed close frame");
@@ -82,7 +82,7 @@ bool WebSocketFrameReader::next(Message *message)
     return false;
 }
 
-bool WebSocketFrameReader::readClose(QByteArrayView payload, quint16 *code, QByteArrayView *reason)
+bool WebSocketFrameReader::readClose(QByteArrayView payload, quint16 *code)
 {
     quint16 given = 1005;
     if (payload.size() == 1)
@@ -95,8 +95,6 @@ bool WebSocketFrameReader::readClose(QByteArrayView payload, quint16 *code, QByt
     }
     if (code)
         *code = given;
-    if (reason)
-        *reason = payload;
     return true;
 }
 

@@ -47,9 +47,9 @@ public:
     const Failure &failure() const { return m_failure; }
     bool hasFailed() const { return m_failure.code != 0; }
 
-    // The close code and reason a close frame's payload carries: 1005 (none
-    // given) for an empty payload. False when the payload breaks the rules.
-    static bool readClose(QByteArrayView payload, quint16 *code, QByteArrayView *reason);
+    // The close code a close frame's payload carries: 1005 (none given) for
+    // an empty payload. False when the payload breaks the rules.
+    static bool readClose(QByteArrayView payload, quint16 *code);
     static bool isValidCloseCode(quint16 code);
 
 private:
