@@ -105,7 +105,7 @@ BenchConfig::ParseResult BenchConfig::parse(const QStringList &arguments, QStrin
         QStringLiteral("ms"));
     const QCommandLineOption repeatOpt(QStringLiteral("repeat"),
         QStringLiteral("Run everything this many times and report medians (default 1); with "
-                       "--compare, this many pairs."),
+                       "--compare, this many pairs (default 5; 1 with --quick)."),
         QStringLiteral("n"));
     const QCommandLineOption quickOpt(QStringLiteral("quick"),
         QStringLiteral("Small counts for a smoke run of a few seconds."));
@@ -133,6 +133,9 @@ BenchConfig::ParseResult BenchConfig::parse(const QStringList &arguments, QStrin
     }
 
     quick = p.isSet(quickOpt);
+    // One pair of runs says little about a tail: five alternating pairs.
+    if (p.isSet(compareOpt) && !quick)
+        repeat = 5;
     if (quick) {
         presses = 100;
         burstPresses = 200;

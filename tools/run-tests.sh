@@ -28,11 +28,23 @@ done
 export DEBIAN_FRONTEND=noninteractive
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 
+# Everything is also written to build/run-tests.log, so that the summary can
+# repeat why a stage failed: CI often keeps only the last lines of a run.
+mkdir -p "$build"
+run_log="$build/run-tests.log"
+: > "$run_log"
+exec > >(tee -a "$run_log") 2>&1
+
 results=()
 failed=0
+failed_stages=()
+stage_titles=()
 stage_start=$SECONDS
+stage_title=''
 banner() {
     stage_start=$SECONDS
+    stage_title="$*"
+    stage_titles+=("$*")
     printf '\n==================== %s ====================\n' "$*"
 }
 finish() { # finish NAME STATUS
@@ -41,12 +53,32 @@ finish() { # finish NAME STATUS
         results+=("PASS  $1 (${took} s)")
     else
         results+=("FAIL  $1 (${took} s, exit $2)")
+        failed_stages+=("$stage_title")
         failed=1
     fi
 }
+stage_output() { # stage_output TITLE: what the stage with that banner printed
+    local i next=''
+    for i in "${!stage_titles[@]}"; do
+        [ "${stage_titles[$i]}" != "$1" ] || next=${stage_titles[$((i + 1))]:-}
+    done
+    awk -v head="==================== $1 ====================" \
+        -v tail="==================== $next ====================" '
+        $0 == head { inside = 1; next }
+        inside && $0 == tail { exit }
+        inside' "$run_log"
+}
 summary() {
+    local title
     printf '\n==================== summary ====================\n'
     printf '%s\n' "${results[@]}"
+    # Last, where a short tail of the output still shows it: why.
+    for title in "${failed_stages[@]}"; do
+        printf -- '-- "%s": the lines that name a failure, then the last ones\n' "$title"
+        stage_output "$title" | grep -E 'FAIL|[Ee]rror|[Ff]ailed' | head -n 8 || true
+        echo '   ...'
+        stage_output "$title" | tail -n 8
+    done
     if [ "$failed" -eq 0 ]; then echo "run-tests: all stages passed"; else echo "run-tests: FAILED"; fi
 }
 

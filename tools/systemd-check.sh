@@ -95,6 +95,8 @@ cp -a "$base" "$root"
 echo "$machine" > "$root/etc/hostname"
 # A throwaway root: dpkg need not sync every file it unpacks.
 echo force-unsafe-io > "$root/etc/dpkg/dpkg.cfg.d/check-unsafe-io"
+# The kiosk's packages come from the mirror: a dropped connection is retried.
+echo 'Acquire::Retries "3";' > "$root/etc/apt/apt.conf.d/80check-retries"
 mkdir -p "$root/srv/debs"
 cp "$gateway_deb" "$kiosk_deb" "$root/srv/debs/"
 
@@ -330,7 +332,7 @@ rm -rf "$work"
 old_pid=$(prop selection-panel MainPID)
 in_c apt-get install -y -q -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
     "/srv/debs/selection-panel_${next}_${arch}.deb" >>"$repo/build/systemd-check.apt.log" 2>&1 ||
-    die "apt could not upgrade to $next"
+    { tail -n 20 "$repo/build/systemd-check.apt.log" >&2; die "apt could not upgrade to $next"; }
 [ "$(in_c dpkg-query -W -f '${Version}' selection-panel)" = "$next" ] || die "not upgraded to $next"
 grep -q '^serial_port = /run/check-panel/tty' "$conf" || die "the upgrade lost the edited conffile"
 [ -f "$conf.dpkg-dist" ] || die "the new default config was not put beside it (.dpkg-dist)"
@@ -343,7 +345,7 @@ lap "upgrade"
 # ------------------------------------------------------------------ 8. kiosk
 log "apt install ./$(basename "$kiosk_deb") (cage, Chromium)"
 in_c apt-get install -y -q "/srv/debs/$(basename "$kiosk_deb")" >>"$repo/build/systemd-check.apt.log" 2>&1 ||
-    die "apt could not install the kiosk package"
+    { tail -n 20 "$repo/build/systemd-check.apt.log" >&2; die "apt could not install the kiosk package"; }
 lap "kiosk install"
 [ "$(prop selection-panel-kiosk UnitFileState)" = enabled ] || die "the kiosk unit is not enabled"
 [ "$(prop selection-panel-kiosk ConditionResult)" = no ] ||
