@@ -79,14 +79,14 @@ install_emulator() {
         install_missing qemu-user-static
         return
     fi
-    if ! apt-cache policy | grep -q ' bookworm-backports/main '; then
+    if ! apt-cache policy | grep -c ' bookworm-backports/main ' >/dev/null; then
         list=/etc/apt/sources.list.d/selection-panel-backports.list
         log "adding bookworm-backports ($list) for a current qemu-user"
         mirror=$(debian_mirror)
         echo "deb ${mirror:-http://deb.debian.org/debian/} bookworm-backports main" > "$list"
         apt-get update -q
     fi
-    if ! dpkg-query -W -f '${Version}' qemu-user 2>/dev/null | grep -q bpo12; then
+    if ! dpkg-query -W -f '${Version}' qemu-user 2>/dev/null | grep -c bpo12 >/dev/null; then
         apt-get install -y -q -t bookworm-backports qemu-user-static
     fi
 }
