@@ -23,11 +23,18 @@ QString listed(const QStringList &names)
 } // namespace
 
 MediaLibrary::MediaLibrary(const QString &folder, int firstId, int count, QObject *parent)
+    : MediaLibrary(folder, firstId, count, Options(), parent)
+{
+}
+
+MediaLibrary::MediaLibrary(const QString &folder, int firstId, int count, const Options &options, QObject *parent)
     : QObject(parent),
       m_folder(QDir(folder).absolutePath()),
       m_parent(QFileInfo(m_folder).absolutePath()),
       m_firstId(firstId),
-      m_count(count)
+      m_count(count),
+      m_languageButton(options.languageButton),
+      m_variants(options.languages, options.captions)
 {
     m_settleTimer.setSingleShot(true);
     m_settleTimer.setInterval(settleMs);
@@ -46,7 +53,7 @@ QString MediaLibrary::baseName(int id)
 
 MediaScan MediaLibrary::scan() const
 {
-    return MediaScan::read(m_folder, m_firstId, m_count);
+    return MediaScan::read(m_folder, m_firstId, m_count, m_variants.languages());
 }
 
 void MediaLibrary::rescan()
@@ -74,11 +81,18 @@ void MediaLibrary::apply(MediaScan result)
     };
     QStringList missing;
     int complete = 0;
+    const QStringList languages = m_variants.languages();
     for (int id = m_firstId; id < m_firstId + m_count; ++id) {
+        if (id == m_languageButton) {
+            ++complete; // the language button plays nothing
+            continue;
+        }
         const QString image = baseName(id) + QLatin1String(".jpg");
         const QString audio = baseName(id) + QLatin1String(".mp3");
         const bool hasImage = hasContent(image);
-        const bool hasAudio = hasContent(audio);
+        // The default language's sound stands for the plain one.
+        const bool hasAudio = hasContent(audio)
+                || (!languages.isEmpty() && hasContent(baseName(id) + u'.' + languages.first() + QLatin1String(".mp3")));
         if (!hasImage)
             missing.append(image);
         if (!hasAudio)
@@ -91,6 +105,7 @@ void MediaLibrary::apply(MediaScan result)
     m_files = std::move(result.files);
     m_missing = std::move(missing);
     m_completeIds = complete;
+    m_variants.update(m_folder, m_files, m_firstId, m_count);
     readDurations();
     // Once per change, so an absent folder is logged once, not once per check.
     logValidation();
@@ -98,32 +113,39 @@ void MediaLibrary::apply(MediaScan result)
         Q_EMIT changed();
 }
 
-// The length of the sound each item names. The cache reads only the files
-// whose size or time changed since the last scan.
+// The length of every sound an item names, in any language. The cache reads
+// only the files whose size or time changed since the last scan.
 void MediaLibrary::readDurations()
 {
     m_durationMs.clear();
     m_unknownLength.clear();
     QSet<QString> paths;
     for (int id = m_firstId; id < m_firstId + m_count; ++id) {
-        const QString name = fileFor(id, MediaScan::Audio);
-        if (name.isEmpty())
-            continue;
-        const QString path = m_folder + QLatin1Char('/') + name;
-        const FileStamp stamp = m_files.value(name);
-        paths.insert(path);
-        if (const std::optional<qint64> duration = m_durations.durationMs(path, stamp.size, stamp.modified))
-            m_durationMs.insert(id, *duration);
-        else
-            m_unknownLength.append(name);
+        const QStringList sounds = m_variants.sounds(id);
+        for (const QString &name : sounds) {
+            const QString path = m_folder + QLatin1Char('/') + name;
+            const FileStamp stamp = m_files.value(name);
+            paths.insert(path);
+            if (const std::optional<qint64> duration = m_durations.durationMs(path, stamp.size, stamp.modified))
+                m_durationMs.insert(name, *duration);
+            else
+                m_unknownLength.append(name);
+        }
     }
     m_durations.retain(paths);
 }
 
+// Screens may play any of the item's languages: the backup end waits for the longest.
 std::optional<qint64> MediaLibrary::durationMs(int id) const
 {
-    const auto it = m_durationMs.constFind(id);
-    return it == m_durationMs.cend() ? std::nullopt : std::optional<qint64>(*it);
+    std::optional<qint64> longest;
+    const QStringList sounds = m_variants.sounds(id);
+    for (const QString &name : sounds) {
+        const auto it = m_durationMs.constFind(name);
+        if (it != m_durationMs.cend())
+            longest = std::max(longest.value_or(0), *it);
+    }
+    return longest;
 }
 
 void MediaLibrary::startWatching()
@@ -269,6 +291,20 @@ void MediaLibrary::logValidation() const
         qCInfo(lcMedia).noquote() << summary;
     else
         qCWarning(lcMedia).noquote() << summary << "- missing" << listed(m_missing);
+    const QStringList invalid = m_variants.invalidCaptions();
+    for (const QString &name : invalid)
+        qCWarning(lcMedia).noquote() << QStringLiteral("media: captions %1 not shown: %2").arg(name, m_variants.captionsError(name));
+    const auto missingLanguages = m_variants.languagesMissing();
+    for (const auto &[language, ids] : missingLanguages) {
+        QStringList names;
+        for (int id : ids)
+            names.append(baseName(id));
+        qCWarning(lcMedia).noquote() << QStringLiteral("media: no %1 sound for %2 ID%3, the default plays:")
+                                                .arg(language)
+                                                .arg(ids.size())
+                                                .arg(ids.size() == 1 ? "" : "s")
+                                     << listed(names);
+    }
     if (!m_unknownLength.isEmpty()) {
         const qsizetype unknown = m_unknownLength.size();
         qCWarning(lcMedia).noquote() << QStringLiteral("media: %1 sound%2 of unknown length:")
@@ -293,21 +329,48 @@ QString MediaLibrary::fileFor(int id, MediaScan::Kind kind) const
 
 QJsonValue MediaLibrary::urlFor(int id, MediaScan::Kind kind) const
 {
-    const QString name = fileFor(id, kind);
+    return urlOf(fileFor(id, kind));
+}
+
+QJsonValue MediaLibrary::urlOf(const QString &name) const
+{
     if (name.isEmpty())
         return QJsonValue::Null;
     return QStringLiteral("/media/%1?v=%2").arg(name).arg(m_files.value(name).modified, 0, 36);
 }
 
+QJsonValue MediaLibrary::durationOf(const QString &name) const
+{
+    const auto it = m_durationMs.constFind(name);
+    return it == m_durationMs.cend() ? QJsonValue(QJsonValue::Null) : QJsonValue(*it);
+}
+
 QJsonObject MediaLibrary::item(int id) const
 {
-    const std::optional<qint64> duration = durationMs(id);
+    const MediaVariants::Item variants = m_variants.item(id);
+    const QStringList languages = m_variants.languages();
+    QJsonObject perLanguage;
+    for (qsizetype i = 0; i < languages.size() && i < variants.languages.size(); ++i) {
+        const MediaVariants::Variant &variant = variants.languages.at(i);
+        perLanguage.insert(languages.at(i), QJsonObject {
+                { QStringLiteral("audio"), urlOf(variant.audio) },
+                { QStringLiteral("captions"), urlOf(variant.captions) },
+                { QStringLiteral("duration_ms"), durationOf(variant.audio) },
+                { QStringLiteral("fallback"), variant.fallback },
+        });
+    }
+    const QString title = variants.main.audio.isEmpty()
+            ? QString()
+            : m_durations.title(m_folder + QLatin1Char('/') + variants.main.audio);
     return {
         { QStringLiteral("id"), id },
         { QStringLiteral("image"), urlFor(id, MediaScan::Image) },
-        { QStringLiteral("audio"), urlFor(id, MediaScan::Audio) },
+        { QStringLiteral("audio"), urlOf(variants.main.audio) },
         { QStringLiteral("video"), urlFor(id, MediaScan::Video) },
-        { QStringLiteral("duration_ms"), duration ? QJsonValue(*duration) : QJsonValue(QJsonValue::Null) },
+        { QStringLiteral("duration_ms"), durationOf(variants.main.audio) },
+        { QStringLiteral("captions"), urlOf(variants.main.captions) },
+        { QStringLiteral("title"), title.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(title) },
+        { QStringLiteral("languages"), perLanguage },
     };
 }
 

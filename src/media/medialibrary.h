@@ -3,6 +3,7 @@
 
 #include "media/audiodurations.h"
 #include "media/mediascan.h"
+#include "media/mediavariants.h"
 
 #include <QFileSystemWatcher>
 #include <QHash>
@@ -20,12 +21,22 @@
 // watched, so curators can swap files, or the whole folder, while the
 // exhibit runs (docs/architecture.md, "Watching the media folder"). Each
 // ID's sound has a length, read when its file changes ("Sound lengths").
+// Captions (NNN.vtt) and language variants (NNN.de.mp3, NNN.de.vtt) are
+// optional ("Captions and languages").
 class MediaLibrary : public QObject
 {
     Q_OBJECT
 
 public:
+    struct Options
+    {
+        QStringList languages; // `languages`: the default first
+        bool captions = true;  // `captions`
+        int languageButton = -1; // `language_button`: an ID that needs no media
+    };
+
     MediaLibrary(const QString &folder, int firstId, int count, QObject *parent = nullptr);
+    MediaLibrary(const QString &folder, int firstId, int count, const Options &options, QObject *parent = nullptr);
 
     QString folder() const { return m_folder; }
     int firstId() const { return m_firstId; }
@@ -38,11 +49,18 @@ public:
     QStringList missingFiles() const { return m_missing; }
 
     // {"id":…, "image":url|null, "audio":url|null, "video":url|null,
-    //  "duration_ms":length of "audio"|null}
+    //  "duration_ms":length of "audio"|null, "captions":url|null,
+    //  "title":text|null, "languages":{"de":{"audio", "captions",
+    //  "duration_ms", "fallback"}, …}} (docs/websocket.md, "The item")
     QJsonObject item(int id) const;
-    // The length of the sound item(id) names as "audio"; nullopt when there
-    // is none or its length cannot be read.
+    // The longest of the sounds item(id) can play (its "audio" and each
+    // language's), for the backup end; nullopt when none has a known length.
     std::optional<qint64> durationMs(int id) const;
+    QStringList languages() const { return m_variants.languages(); }
+    // Captions files that fail the WebVTT check; their sounds still play.
+    QStringList invalidCaptions() const { return m_variants.invalidCaptions(); }
+    // Per language, the IDs without a sound of their own in it.
+    QList<std::pair<QString, QList<int>>> languagesMissing() const { return m_variants.languagesMissing(); }
     QJsonArray items() const;
     // "/media/attract.mp4?v=…" when the folder has a non-empty one, else null.
     QJsonValue attractVideoUrl() const;
@@ -76,6 +94,8 @@ private:
     void settle();
     QString fileFor(int id, MediaScan::Kind kind) const;
     QJsonValue urlFor(int id, MediaScan::Kind kind) const;
+    QJsonValue urlOf(const QString &name) const;
+    QJsonValue durationOf(const QString &name) const;
     void readDurations();
     void logValidation() const;
 
@@ -83,11 +103,13 @@ private:
     QString m_parent; // holds the folder's name: sees it deleted, renamed, replaced
     int m_firstId;
     int m_count;
+    int m_languageButton = -1;
+    MediaVariants m_variants;
     QHash<QString, FileStamp> m_files;
     QStringList m_missing;
     int m_completeIds = 0;
     AudioDurations m_durations;
-    QHash<int, qint64> m_durationMs; // by ID, for the sound its item names
+    QHash<QString, qint64> m_durationMs; // by sound file name, for the sounds items name
     QStringList m_unknownLength;     // sounds whose length could not be read
     bool m_present = false;
     bool m_scanned = false;
