@@ -303,12 +303,13 @@ void PanelController::onOpenChanged(bool open)
         Q_EMIT ledClearRequested();
         if (playing)
             Q_EMIT playbackStopped();
-        resetLanguage();
     } else {
         m_idleSinceMs = m_clock->nowMs();
         armIdle();
     }
     Q_EMIT openChanged(open);
+    if (!open)
+        resetLanguage(); // the next visitors start in the default language
 }
 
 void PanelController::setPolicy(const PressPolicy &policy)
