@@ -106,46 +106,16 @@ void MediaLibrary::apply(MediaScan result)
     m_missing = std::move(missing);
     m_completeIds = complete;
     m_variants.update(m_folder, m_files, m_firstId, m_count);
-    readDurations();
     // Once per change, so an absent folder is logged once, not once per check.
     logValidation();
     if (!first && filesChanged)
         Q_EMIT changed();
 }
 
-// The length of every sound an item names, in any language. The cache reads
-// only the files whose size or time changed since the last scan.
-void MediaLibrary::readDurations()
-{
-    m_durationMs.clear();
-    m_unknownLength.clear();
-    QSet<QString> paths;
-    for (int id = m_firstId; id < m_firstId + m_count; ++id) {
-        const QStringList sounds = m_variants.sounds(id);
-        for (const QString &name : sounds) {
-            const QString path = m_folder + QLatin1Char('/') + name;
-            const FileStamp stamp = m_files.value(name);
-            paths.insert(path);
-            if (const std::optional<qint64> duration = m_durations.durationMs(path, stamp.size, stamp.modified))
-                m_durationMs.insert(name, *duration);
-            else
-                m_unknownLength.append(name);
-        }
-    }
-    m_durations.retain(paths);
-}
-
 // Screens may play any of the item's languages: the backup end waits for the longest.
 std::optional<qint64> MediaLibrary::durationMs(int id) const
 {
-    std::optional<qint64> longest;
-    const QStringList sounds = m_variants.sounds(id);
-    for (const QString &name : sounds) {
-        const auto it = m_durationMs.constFind(name);
-        if (it != m_durationMs.cend())
-            longest = std::max(longest.value_or(0), *it);
-    }
-    return longest;
+    return m_variants.longestMs(id);
 }
 
 void MediaLibrary::startWatching()
@@ -305,12 +275,13 @@ void MediaLibrary::logValidation() const
                                                 .arg(ids.size() == 1 ? "" : "s")
                                      << listed(names);
     }
-    if (!m_unknownLength.isEmpty()) {
-        const qsizetype unknown = m_unknownLength.size();
+    const QStringList unknownLength = m_variants.unknownLength();
+    if (!unknownLength.isEmpty()) {
+        const qsizetype unknown = unknownLength.size();
         qCWarning(lcMedia).noquote() << QStringLiteral("media: %1 sound%2 of unknown length:")
                                                 .arg(unknown)
                                                 .arg(unknown == 1 ? "" : "s")
-                                     << listed(m_unknownLength);
+                                     << listed(unknownLength);
     }
 }
 
@@ -329,49 +300,18 @@ QString MediaLibrary::fileFor(int id, MediaScan::Kind kind) const
 
 QJsonValue MediaLibrary::urlFor(int id, MediaScan::Kind kind) const
 {
-    return urlOf(fileFor(id, kind));
-}
-
-QJsonValue MediaLibrary::urlOf(const QString &name) const
-{
-    if (name.isEmpty())
-        return QJsonValue::Null;
-    return QStringLiteral("/media/%1?v=%2").arg(name).arg(m_files.value(name).modified, 0, 36);
-}
-
-QJsonValue MediaLibrary::durationOf(const QString &name) const
-{
-    const auto it = m_durationMs.constFind(name);
-    return it == m_durationMs.cend() ? QJsonValue(QJsonValue::Null) : QJsonValue(*it);
+    const QString name = fileFor(id, kind);
+    return name.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(MediaScan::url(name, m_files.value(name)));
 }
 
 QJsonObject MediaLibrary::item(int id) const
 {
-    const MediaVariants::Item variants = m_variants.item(id);
-    const QStringList languages = m_variants.languages();
-    QJsonObject perLanguage;
-    for (qsizetype i = 0; i < languages.size() && i < variants.languages.size(); ++i) {
-        const MediaVariants::Variant &variant = variants.languages.at(i);
-        perLanguage.insert(languages.at(i), QJsonObject {
-                { QStringLiteral("audio"), urlOf(variant.audio) },
-                { QStringLiteral("captions"), urlOf(variant.captions) },
-                { QStringLiteral("duration_ms"), durationOf(variant.audio) },
-                { QStringLiteral("fallback"), variant.fallback },
-        });
-    }
-    const QString title = variants.main.audio.isEmpty()
-            ? QString()
-            : m_durations.title(m_folder + QLatin1Char('/') + variants.main.audio);
-    return {
-        { QStringLiteral("id"), id },
-        { QStringLiteral("image"), urlFor(id, MediaScan::Image) },
-        { QStringLiteral("audio"), urlOf(variants.main.audio) },
-        { QStringLiteral("video"), urlFor(id, MediaScan::Video) },
-        { QStringLiteral("duration_ms"), durationOf(variants.main.audio) },
-        { QStringLiteral("captions"), urlOf(variants.main.captions) },
-        { QStringLiteral("title"), title.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(title) },
-        { QStringLiteral("languages"), perLanguage },
-    };
+    // The sound, its captions, length and title, and the languages.
+    QJsonObject item = m_variants.soundFields(id);
+    item.insert(QStringLiteral("id"), id);
+    item.insert(QStringLiteral("image"), urlFor(id, MediaScan::Image));
+    item.insert(QStringLiteral("video"), urlFor(id, MediaScan::Video));
+    return item;
 }
 
 QJsonArray MediaLibrary::items() const
@@ -388,5 +328,5 @@ QJsonValue MediaLibrary::attractVideoUrl() const
     const auto it = m_files.constFind(name);
     if (it == m_files.cend() || it->size == 0)
         return QJsonValue::Null;
-    return QStringLiteral("/media/%1?v=%2").arg(name).arg(it->modified, 0, 36);
+    return MediaScan::url(name, *it);
 }

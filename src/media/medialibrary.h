@@ -1,7 +1,6 @@
 #ifndef MEDIALIBRARY_H
 #define MEDIALIBRARY_H
 
-#include "media/audiodurations.h"
 #include "media/mediascan.h"
 #include "media/mediavariants.h"
 
@@ -22,7 +21,8 @@
 // exhibit runs (docs/architecture.md, "Watching the media folder"). Each
 // ID's sound has a length, read when its file changes ("Sound lengths").
 // Captions (NNN.vtt) and language variants (NNN.de.mp3, NNN.de.vtt) are
-// optional ("Captions and languages").
+// optional ("Captions and languages"); MediaVariants works out which file
+// each item plays, with its captions and its length.
 class MediaLibrary : public QObject
 {
     Q_OBJECT
@@ -94,9 +94,6 @@ private:
     void settle();
     QString fileFor(int id, MediaScan::Kind kind) const;
     QJsonValue urlFor(int id, MediaScan::Kind kind) const;
-    QJsonValue urlOf(const QString &name) const;
-    QJsonValue durationOf(const QString &name) const;
-    void readDurations();
     void logValidation() const;
 
     QString m_folder;
@@ -108,9 +105,6 @@ private:
     QHash<QString, FileStamp> m_files;
     QStringList m_missing;
     int m_completeIds = 0;
-    AudioDurations m_durations;
-    QHash<QString, qint64> m_durationMs; // by sound file name, for the sounds items name
-    QStringList m_unknownLength;     // sounds whose length could not be read
     bool m_present = false;
     bool m_scanned = false;
     qint64 m_seenFolderNs = 0; // the folder's time at the last scan

@@ -71,6 +71,11 @@ const QList<QLatin1String> &MediaScan::suffixes(Kind kind)
     return videos;
 }
 
+QString MediaScan::url(const QString &name, const FileStamp &stamp)
+{
+    return QStringLiteral("/media/%1?v=%2").arg(name).arg(stamp.modified, 0, 36);
+}
+
 MediaScan::FolderStamp MediaScan::stampFolder(const QString &path)
 {
     FolderStamp stamp;

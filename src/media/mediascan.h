@@ -48,6 +48,8 @@ public:
     // The dashboard's attract-mode video, when the folder has one
     // (docs/architecture.md, "Attract mode").
     static QLatin1String attractVideoName() { return QLatin1String("attract.mp4"); }
+    // "/media/NAME?v=…": the file's time in base 36 makes a replaced file a new URL.
+    static QString url(const QString &name, const FileStamp &stamp);
     // The suffixes of one kind of media, the preferred one first.
     static const QList<QLatin1String> &suffixes(Kind kind);
 

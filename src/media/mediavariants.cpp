@@ -92,6 +92,86 @@ void MediaVariants::update(const QString &folder, const QHash<QString, FileStamp
         if (!missing.at(i).isEmpty())
             m_missing.append({ m_languages.at(i), missing.at(i) });
     }
+    m_folder = folder;
+    m_files = files;
+    readLengths(folder, files);
+}
+
+// The length of every sound an item names, in any language. The cache reads
+// only the files whose size or time changed since the last update.
+void MediaVariants::readLengths(const QString &folder, const QHash<QString, FileStamp> &files)
+{
+    m_lengths.clear();
+    m_unknownLength.clear();
+    QSet<QString> paths;
+    for (auto it = m_items.cbegin(); it != m_items.cend(); ++it) {
+        const QStringList names = sounds(it.key());
+        for (const QString &name : names) {
+            if (paths.contains(folder + QLatin1Char('/') + name))
+                continue;
+            const QString path = folder + QLatin1Char('/') + name;
+            const FileStamp stamp = files.value(name);
+            paths.insert(path);
+            if (const std::optional<qint64> length = m_durations.durationMs(path, stamp.size, stamp.modified))
+                m_lengths.insert(name, *length);
+            else
+                m_unknownLength.append(name);
+        }
+    }
+    std::sort(m_unknownLength.begin(), m_unknownLength.end());
+    m_durations.retain(paths);
+}
+
+std::optional<qint64> MediaVariants::lengthMs(const QString &sound) const
+{
+    const auto it = m_lengths.constFind(sound);
+    return it == m_lengths.cend() ? std::nullopt : std::optional<qint64>(*it);
+}
+
+std::optional<qint64> MediaVariants::longestMs(int id) const
+{
+    std::optional<qint64> longest;
+    const QStringList names = sounds(id);
+    for (const QString &name : names) {
+        if (const std::optional<qint64> length = lengthMs(name))
+            longest = std::max(longest.value_or(0), *length);
+    }
+    return longest;
+}
+
+QJsonObject MediaVariants::soundFields(int id) const
+{
+    const auto url = [this](const QString &name) {
+        return name.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(MediaScan::url(name, m_files.value(name)));
+    };
+    const auto length = [this](const QString &name) {
+        const std::optional<qint64> ms = lengthMs(name);
+        return ms ? QJsonValue(*ms) : QJsonValue(QJsonValue::Null);
+    };
+    const Item item = m_items.value(id);
+    QJsonObject perLanguage;
+    for (qsizetype i = 0; i < m_languages.size() && i < item.languages.size(); ++i) {
+        const Variant &variant = item.languages.at(i);
+        perLanguage.insert(m_languages.at(i), QJsonObject {
+                { QStringLiteral("audio"), url(variant.audio) },
+                { QStringLiteral("captions"), url(variant.captions) },
+                { QStringLiteral("duration_ms"), length(variant.audio) },
+                { QStringLiteral("fallback"), variant.fallback },
+        });
+    }
+    const QString name = title(item.main.audio);
+    return {
+        { QStringLiteral("audio"), url(item.main.audio) },
+        { QStringLiteral("duration_ms"), length(item.main.audio) },
+        { QStringLiteral("captions"), url(item.main.captions) },
+        { QStringLiteral("title"), name.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(name) },
+        { QStringLiteral("languages"), perLanguage },
+    };
+}
+
+QString MediaVariants::title(const QString &sound) const
+{
+    return sound.isEmpty() ? QString() : m_durations.title(m_folder + QLatin1Char('/') + sound);
 }
 
 QStringList MediaVariants::sounds(int id) const
