@@ -198,9 +198,35 @@ test('captions and languages in headless Chromium', async (t) => {
         await Promise.all([waitIdle(pages.de), waitIdle(pages.en)]);
     });
 
+    await step(t, 'a touch screen shows a language switch; a visitor\'s choice plays from the next press', async () => {
+        // A page of its own, told it has a touch screen before it loads.
+        const page = await context.newPage();
+        const cdp = await context.newCDPSession(page);
+        await cdp.send('Emulation.setTouchEmulationEnabled', { enabled: true, maxTouchPoints: 5 });
+        logPage(page, path.join(artifactsDir, 'captions-touch-console.log'), (error) => pageErrors.push(String(error)));
+        await page.goto(`http://127.0.0.1:${port}/`);
+        await page.waitForFunction(() => document.body.dataset.server === 'up' && document.body.dataset.preload === 'done',
+            null, { timeout: 20_000, polling: 20 });
+        pages.touch = page;
+        assert.ok(await pages.en.isHidden('#language-switch'), 'no switch without a touch screen');
+        await page.waitForSelector('#language-switch button', { state: 'visible', timeout: 5000 });
+        const buttons = await page.$$eval('#language-switch button', (list) => list.map((b) => ({
+            lang: b.dataset.lang, text: b.textContent, pressed: b.getAttribute('aria-pressed') })));
+        assert.deepEqual(buttons, [
+            { lang: 'de', text: 'Deutsch', pressed: 'true' }, { lang: 'en', text: 'English', pressed: 'false' }]);
+        await press(3);
+        await waitPlayingFile(page, '/media/003.de.mp3'); // the default, without ?lang=
+        await waitIdle(page);
+        await page.click('#language-switch button[data-lang="en"]');
+        assert.equal(await page.getAttribute('#language-switch button[data-lang="en"]', 'aria-pressed'), 'true');
+        await press(3);
+        await Promise.all([waitPlayingFile(page, '/media/003.en.mp3'), waitPlayingFile(pages.de, '/media/003.de.mp3')]);
+        await Promise.all([waitIdle(page), waitIdle(pages.de), waitIdle(pages.en)]);
+    });
+
     await step(t, 'the language button: both pages show the choice, and the next press plays it everywhere', async () => {
         assert.equal(await press(LANGUAGE_BUTTON), 'OK: language en\n');
-        for (const page of [pages.de, pages.en]) {
+        for (const page of [pages.de, pages.en, pages.touch]) {
             await page.waitForFunction(() => {
                 const note = document.getElementById('language-note');
                 return !note.hidden && note.lang === 'en' && note.textContent.length > 0;
