@@ -3,6 +3,8 @@
 #include "core/alarm.h"
 #include "core/clock.h"
 
+#include <algorithm>
+
 LanguageCycle::LanguageCycle(Clock *clock, std::function<void()> flashDone)
     : m_flash(clock->createAlarm(std::move(flashDone)))
 {

@@ -3,6 +3,8 @@
 #include "media/medialibrary.h"
 #include "media/webvttcheck.h"
 
+#include <QSet>
+
 #include <algorithm>
 
 namespace {
