@@ -61,6 +61,11 @@ QString noneIfEmpty(const QString &path)
 {
     return path.isEmpty() ? QStringLiteral("none") : path;
 }
+
+QString idOrNone(int id)
+{
+    return id < 0 ? QStringLiteral("none") : QString::number(id);
+}
 } // namespace
 
 void ConfigReloader::nameRestartOnly(const GatewayConfig &next, const QString &source)
@@ -83,8 +88,7 @@ void ConfigReloader::nameRestartOnly(const GatewayConfig &next, const QString &s
         { QStringLiteral("stats_db"), noneIfEmpty(m_running.statsDb), noneIfEmpty(next.statsDb) },
         { QStringLiteral("captions"), onOff(m_running.captions), onOff(next.captions) },
         { QStringLiteral("languages"), m_running.languages.join(u','), next.languages.join(u',') },
-        { QStringLiteral("language_button"), QString::number(m_running.languageButton),
-          QString::number(next.languageButton) },
+        { QStringLiteral("language_button"), idOrNone(m_running.languageButton), idOrNone(next.languageButton) },
     };
     // A preset mode implies its count: name the one the file sets.
     if (next.mode == QLatin1String("custom"))
