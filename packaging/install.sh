@@ -72,7 +72,7 @@ install -d -m 0755 -o "$user" -g "$user" "$state"
 install -d -m 0755 -o "$user" -g "$user" "$state/media"
 if [ -z "$(ls -A "$state/media")" ]; then
     log "copying the demo media to $state/media"
-    install -m 0644 -o "$user" -g "$user" "$repo"/media/*.jpg "$repo"/media/*.mp3 "$state/media/"
+    install -m 0644 -o "$user" -g "$user" "$repo"/media/*.jpg "$repo"/media/*.mp3 "$repo"/media/*.vtt "$state/media/"
 else
     log "kept the media in $state/media"
 fi

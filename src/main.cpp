@@ -76,10 +76,15 @@ int main(int argc, char *argv[])
                                           .arg(config.configFile.isEmpty() ? QString()
                                                                            : QStringLiteral(", config ") + config.configFile);
 
-    MediaLibrary media(config.mediaDir, config.firstId, config.mediaCount);
+    MediaLibrary::Options mediaOptions;
+    mediaOptions.languages = config.languages;
+    mediaOptions.captions = config.captions;
+    mediaOptions.languageButton = config.languageButton;
+    MediaLibrary media(config.mediaDir, config.firstId, config.mediaCount, mediaOptions);
     SteadyClock clock;
     PanelController controller(&media, &clock, config.pressPolicy);
     controller.setOpeningHours(OpeningHours(config.openingHours, config.closedDates));
+    controller.setLanguageButton(config.languageButton, config.languages);
     PanelLink link(config.serialPort, config.baudRate);
     link.setPingInterval(config.pingIntervalS * 1000);
     WebSocketHub hub;
@@ -119,6 +124,7 @@ int main(int argc, char *argv[])
     QObject::connect(&controller, &PanelController::attractChanged, &browsers, &BrowserChannel::attractChanged);
     QObject::connect(&controller, &PanelController::pressHandled, &recorder, &PlayRecorder::recordPress);
     QObject::connect(&controller, &PanelController::playbackEnded, &recorder, &PlayRecorder::recordEnding);
+    QObject::connect(&controller, &PanelController::languageChanged, &browsers, &BrowserChannel::languageChanged);
 
     // The panel's and the media folder's own news.
     QObject::connect(&link, &PanelLink::ready, &controller, &PanelController::panelReady);

@@ -12,6 +12,8 @@
 //   debug.js       the debug panel
 //   kiosk.js       cursor hiding and screen wake lock
 //   attract.js     attract mode: slideshow or attract.mp4 while nobody presses
+//   language.js    the screen's language and the item's variant in it
+//   captions.js    the captions of the sound that plays (used by player.js)
 
 import { attract } from './attract.js';
 import { onUnlock, setupAutoplay } from './autoplay.js';
@@ -20,6 +22,7 @@ import { startConnection, url } from './connection.js';
 import { setupDebug } from './debug.js';
 import { applyTexts, formatId, tr } from './i18n.js';
 import { setupKiosk } from './kiosk.js';
+import { languageName, languagesOf, screenLanguage, setupLanguageSwitch, variantFor } from './language.js';
 import { player } from './player.js';
 import { preloader } from './preloader.js';
 import { showMedia, showNoPanel, showPanel } from './status.js';
@@ -29,8 +32,12 @@ const gateway = {
     version: '',
     firstId: 0,
     mediaCount: 0,
-    items: new Map(), // id -> { id, image, audio, video }: a URL, or null for a missing file
+    items: new Map(), // id -> { id, image, audio, video, captions, languages }: a URL, or null for a missing file
+    language: null,   // the panel's language button's choice, or null
 };
+
+const LANGUAGE_NOTE_MS = 2500;
+const VOLUME_STEP = 10;
 
 const idleRange = document.getElementById('idle-range');
 const body = document.body;
@@ -61,19 +68,47 @@ function applyMedia(message) {
         idleRange.hidden = false;
     }
     showMedia(message.media_complete);
-    preloader.sync(gateway.items);
+    preloader.sync(playable(screenLanguage.current));
     attract.setVideo(message.attract_video);
+}
+
+// Every item as this screen plays it in `lang`: its variant's sound and captions.
+function playable(lang) {
+    return new Map([...gateway.items].map(([id, item]) => [id, playableItem(item, lang)]));
+}
+
+function playableItem(item, lang) {
+    const variant = variantFor(item, lang);
+    return { id: item.id, image: item.image, video: item.video, audio: variant.audio, captions: variant.captions,
+        lang: variant.lang ?? lang };
+}
+
+// The panel's language button chose a language: shown large for a moment.
+const languageNote = document.getElementById('language-note');
+let languageNoteTimer = 0;
+function showLanguage(lang) {
+    gateway.language = lang ?? null;
+    body.dataset.panelLanguage = gateway.language ?? '';
+    if (!lang) return;
+    languageNote.textContent = languageName(lang);
+    languageNote.lang = lang;
+    languageNote.hidden = false;
+    clearTimeout(languageNoteTimer);
+    languageNoteTimer = setTimeout(() => { languageNote.hidden = true; }, LANGUAGE_NOTE_MS);
 }
 
 function handleMessage(message) {
     switch (message.type) {
     case 'state':
         gateway.version = message.version;
+        screenLanguage.setLanguages(languagesOf(message));
+        gateway.language = message.language ?? null;
+        renderLanguageSwitch();
         applyMedia(message);
         if (message.serial_enabled) showPanel(message.serial_connected, message.serial_responding);
         else showNoPanel();
         // A sound that started before this page joined plays from where it is now.
-        player.syncTo(message.current, gateway.items, message.elapsed_ms ?? 0);
+        player.syncTo(message.current, playable(gateway.language ?? screenLanguage.current), message.elapsed_ms ?? 0);
         player.setVolume(message.volume ?? 100);
         applyOpen(message.open);
         if (message.attract && message.open !== false) attract.start();
@@ -88,6 +123,9 @@ function handleMessage(message) {
         break;
     case 'open':
         applyOpen(true);
+        break;
+    case 'language':
+        showLanguage(message.language);
         break;
     case 'volume':
         player.setVolume(message.level);
@@ -104,14 +142,25 @@ function handleMessage(message) {
         break;
     case 'play': {
         attract.stop();
-        const { id, image, audio, video } = message;
-        player.play({ id, image, audio, video });
+        // The panel's choice at the press, else the screen's own.
+        player.play(playableItem(message, message.language ?? screenLanguage.current));
         break;
     }
     default:
         break; // `pong` only has to arrive; unknown types are ignored (forward compatible)
     }
 }
+
+// A touch screen offers its visitors the language and the volume.
+const renderLanguageSwitch = setupLanguageSwitch(document.getElementById('language-switch'));
+screenLanguage.onChange = (lang) => {
+    body.dataset.screenLanguage = lang ?? '';
+    renderLanguageSwitch();
+    preloader.sync(playable(lang));
+};
+for (const button of document.querySelectorAll('#volume-control button'))
+    button.addEventListener('click', () => player.stepVolume(Number(button.dataset.step) * VOLUME_STEP));
+document.getElementById('volume-control').hidden = !matchMedia('(pointer: coarse)').matches && !(navigator.maxTouchPoints > 0);
 
 slideshow.images = () => preloader.backdropsReady();
 attract.pictures = () => [...gateway.items.values()].map((item) => item.image).filter(Boolean);

@@ -3,10 +3,12 @@
 // events of an older session find it is no longer current and do nothing.
 // A missing or broken picture shows a placeholder; a missing or broken sound
 // shows the picture for a while and then counts as ended, so that the
-// panel's LED goes out all the same.
+// panel's LED goes out all the same. A sound's captions are shown while it
+// plays (captions.js); a visitor's volume lasts until the sound ends.
 
 import { markUnlocked, showUnlock } from './autoplay.js';
 import { backdropFor, slideshow } from './backdrop.js';
+import { CaptionView } from './captions.js';
 import { send } from './connection.js';
 import { log } from './debug.js';
 import { formatId } from './i18n.js';
@@ -25,18 +27,21 @@ const ui = {
     soundNote: $('sound-note'),
 };
 const body = document.body;
+const captions = new CaptionView($('captions'));
 
 export const player = {
     session: null,
     idleTimer: 0,
     pendingEnded: null, // ended while the gateway was unreachable
+    gatewayVolume: 100, // 0 to 100: the configuration's or the staff console's
 
     get active() {
         return this.session !== null && !this.session.finished;
     },
 
-    // `item`: { id, image, audio, video }, a URL or null each. `offsetMs`: how
-    // far into the sound the gateway's clock already is (a late joiner).
+    // `item`: { id, image, audio, video, captions }, a URL or null each, and
+    // `lang`, the language of its sound (language.js). `offsetMs`: how far
+    // into the sound the gateway's clock already is (a late joiner).
     play(item, offsetMs = 0) {
         this.halt();
         clearTimeout(this.idleTimer);
@@ -54,6 +59,7 @@ export const player = {
         ui.number.textContent = formatId(item.id);
         ui.placeholderNumber.textContent = formatId(item.id);
         ui.soundNote.hidden = true;
+        if (item.lang) body.dataset.lang = item.lang; else delete body.dataset.lang;
         setProgress(0, NaN);
 
         const useVideo = Boolean(item.video);
@@ -67,8 +73,12 @@ export const player = {
             this.startMedia(session, ui.video, preloader.localUrl(item, 'video'), item.video);
         } else {
             this.showImage(session, item.image);
-            if (item.audio) this.startMedia(session, ui.audio, preloader.localUrl(item, 'audio'), item.audio);
-            else this.soundFailed(session, 'no sound file');
+            if (item.audio) {
+                this.startMedia(session, ui.audio, preloader.localUrl(item, 'audio'), item.audio);
+                captions.attach(ui.audio, item.captions);
+            } else {
+                this.soundFailed(session, 'no sound file');
+            }
         }
         tick(session);
     },
@@ -191,6 +201,8 @@ export const player = {
         session.finished = true;
         const id = session.item.id;
         if (!send({ type: 'ended', id })) this.pendingEnded = id;
+        captions.clear();
+        this.applyVolume(this.gatewayVolume); // the next visitor starts at the usual volume
         setProgress(1, session.fallbackMs ? session.fallbackMs / 1000 : session.element?.duration);
         body.dataset.view = 'ended';
         this.idleTimer = setTimeout(() => { if (this.session === session) this.toIdle(); }, HOLD_AFTER_END_MS);
@@ -204,8 +216,10 @@ export const player = {
             session.timers.forEach(clearTimeout);
             session.finished = true;
         }
+        captions.clear();
         silence(ui.audio);
         silence(ui.video);
+        this.applyVolume(this.gatewayVolume);
         preloader.releaseRetired();
     },
 
@@ -220,6 +234,18 @@ export const player = {
     // The gateway's volume, 0 to 100, for sound and video alike.
     setVolume(level) {
         if (typeof level !== 'number' || !Number.isFinite(level)) return;
+        this.gatewayVolume = Math.min(100, Math.max(0, level));
+        this.applyVolume(this.gatewayVolume);
+    },
+
+    // A visitor's change (the touch control), `step` in percent: only until
+    // the sound that plays ends.
+    stepVolume(step) {
+        if (!this.active) return;
+        this.applyVolume(Math.round(ui.audio.volume * 100) + step);
+    },
+
+    applyVolume(level) {
         const volume = Math.min(100, Math.max(0, level)) / 100;
         ui.audio.volume = volume;
         ui.video.volume = volume;

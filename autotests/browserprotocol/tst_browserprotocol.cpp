@@ -59,6 +59,7 @@ private Q_SLOTS:
     void state();
     void stateOpenAndVolume_data();
     void stateOpenAndVolume();
+    void stateLanguages();
     void media();
     void play_data();
     void play();
@@ -182,7 +183,10 @@ void tst_BrowserProtocol::state()
     QCOMPARE(state.value(QLatin1String("attract")), QJsonValue(false));
     QVERIFY(state.contains(QLatin1String("attract_video")));
     QVERIFY(state.value(QLatin1String("attract_video")).isNull());
-    QCOMPARE(state.size(), 15);
+    QCOMPARE(state.value(QLatin1String("languages")), QJsonValue(QJsonArray()));
+    QVERIFY(state.contains(QLatin1String("language")));
+    QVERIFY(state.value(QLatin1String("language")).isNull());
+    QCOMPARE(state.size(), 17);
 }
 
 void tst_BrowserProtocol::stateOpenAndVolume_data()
@@ -193,6 +197,17 @@ void tst_BrowserProtocol::stateOpenAndVolume_data()
     QTest::newRow("closed, full") << false << 100;
     QTest::newRow("open, silent") << true << 0;
     QTest::newRow("closed, 35") << false << 35;
+}
+
+// A browser that joins learns the languages and the language button's choice.
+void tst_BrowserProtocol::stateLanguages()
+{
+    GatewaySnapshot s = snapshotOf(0, 10, std::nullopt);
+    s.languages = QStringList { QStringLiteral("de"), QStringLiteral("en") };
+    s.language = QStringLiteral("en");
+    const QJsonObject state = received(BrowserProtocol::state(s));
+    QCOMPARE(state.value(QLatin1String("languages")), QJsonValue(QJsonArray { "de", "en" }));
+    QCOMPARE(state.value(QLatin1String("language")), QJsonValue(QStringLiteral("en")));
 }
 
 // A browser that joins while closed learns it from `state`, and the volume too.
@@ -228,23 +243,32 @@ void tst_BrowserProtocol::media()
 void tst_BrowserProtocol::play_data()
 {
     QTest::addColumn<QJsonObject>("item");
-    QTest::newRow("image and audio") << item(2);
+    QTest::addColumn<QString>("language"); // the language button's choice; empty: null
+    QTest::newRow("image and audio") << item(2) << QString();
     QJsonObject withVideo = item(4);
     withVideo.insert(QStringLiteral("video"), QStringLiteral("/media/004.mp4?v=3"));
-    QTest::newRow("with video") << withVideo;
+    QTest::newRow("with video") << withVideo << QString();
     QJsonObject broken = item(5);
     broken.insert(QStringLiteral("image"), QJsonValue());
-    QTest::newRow("missing picture") << broken;
+    QTest::newRow("missing picture") << broken << QString();
+    QJsonObject languages = item(6);
+    languages.insert(QStringLiteral("captions"), QStringLiteral("/media/006.de.vtt?v=2"));
+    languages.insert(QStringLiteral("languages"),
+                     QJsonObject { { "de", QJsonObject { { "audio", "/media/006.de.mp3?v=2" }, { "fallback", false } } } });
+    QTest::newRow("languages, chosen by the button") << languages << QStringLiteral("en");
 }
 
 void tst_BrowserProtocol::play()
 {
     QFETCH(QJsonObject, item);
-    const QJsonObject play = received(BrowserProtocol::play(item));
-    // Exactly the item plus the type, so browsers can match preloaded URLs.
+    QFETCH(QString, language);
+    const QJsonObject play = received(BrowserProtocol::play(item, language));
+    // Exactly the item plus the type and the language, so browsers can match preloaded URLs.
     QJsonObject expected = item;
     expected.insert(QStringLiteral("type"), QStringLiteral("play"));
+    expected.insert(QStringLiteral("language"), language.isEmpty() ? QJsonValue() : QJsonValue(language));
     QCOMPARE(play, expected);
+    QVERIFY(play.contains(QLatin1String("language")));
     QVERIFY(play.value(QLatin1String("id")).isDouble());
 }
 
@@ -267,6 +291,10 @@ void tst_BrowserProtocol::simpleMessages_data()
     QTest::newRow("volume 35") << BrowserProtocol::volume(35) << QByteArray(R"({"level":35,"type":"volume"})");
     QTest::newRow("volume 100") << BrowserProtocol::volume(100) << QByteArray(R"({"level":100,"type":"volume"})");
     QTest::newRow("attract") << BrowserProtocol::attract() << QByteArray(R"({"type":"attract"})");
+    QTest::newRow("language en") << BrowserProtocol::language(QStringLiteral("en"))
+                                 << QByteArray(R"({"language":"en","type":"language"})");
+    QTest::newRow("language default") << BrowserProtocol::language(QString())
+                                      << QByteArray(R"({"language":null,"type":"language"})");
 }
 
 void tst_BrowserProtocol::simpleMessages()

@@ -115,6 +115,7 @@ private Q_SLOTS:
     void reloadKeepsRunningOnBadConfig();
     void openingHoursAndVolumeLive();
     void attractMode();
+    void captionsAndLanguageButton();
 
 private:
     enum class Panel {
@@ -1580,6 +1581,68 @@ void TestGateway::attractMode()
     QCOMPARE(report.value("attract"_L1).toBool(true), false);
     QCOMPARE(report.value("rejected_presses"_L1).toInt(), 1);
     QVERIFY(stopsCleanly());
+}
+
+// Captions and languages on the wire (README.md, "Captions and languages"):
+// the item names each language's sound and captions, a broken .vtt and a
+// missing language are in /status, and the panel's language button (here
+// an ID beyond the media) lights its LED for a moment, tells the browsers
+// and goes with the next play.
+void TestGateway::captionsAndLanguageButton()
+{
+    const QStringList added { u"003.de.mp3"_s, u"003.en.mp3"_s, u"003.en.vtt"_s, u"004.vtt"_s };
+    const auto removeAdded = qScopeGuard([this, &added] {
+        for (const QString &name : added)
+            QFile::remove(m_mediaDir + u'/' + name);
+    });
+    QVERIFY(writeFile(m_mediaDir + u"/003.de.mp3"_s, "ID3 tiny de"));
+    QVERIFY(writeFile(m_mediaDir + u"/003.en.mp3"_s, "ID3 tiny en"));
+    QVERIFY(writeFile(m_mediaDir + u"/003.en.vtt"_s, "WEBVTT\n\n00:00.000 --> 00:01.000\nThree\n"));
+    QVERIFY(writeFile(m_mediaDir + u"/004.vtt"_s, "no signature\n"));
+    QVERIFY2(launch({ u"--languages"_s, u"de,en"_s, u"--language-button"_s, u"60"_s }), qPrintable(m_launchError));
+
+    WsClient browser;
+    QVERIFY(browser.open(m_gateway->port()));
+    const QJsonObject state = browser.take();
+    QCOMPARE(state.value("languages"_L1), QJsonValue(QJsonArray { u"de"_s, u"en"_s }));
+    QVERIFY(state.contains("language"_L1) && state.value("language"_L1).isNull());
+
+    QJsonObject report = status();
+    QCOMPARE(report.value("captions_invalid"_L1), QJsonValue(QJsonArray { u"004.vtt"_s }));
+    const QJsonObject missing = report.value("languages_missing"_L1).toObject();
+    QVERIFY(missing.value("en"_L1).toArray().contains(4));
+    QVERIFY(!missing.value("en"_L1).toArray().contains(3));
+    QCOMPARE(missing.value("de"_L1).toArray().size(), mediaCount - 1);
+    QVERIFY(report.value("media_complete"_L1).toBool(false));
+
+    // The button: its LED for a moment, the choice to every browser.
+    QVERIFY(m_pty->write("PRESS 060\n"));
+    QVERIFY(expectLine("LEDSET 060"));
+    QCOMPARE(browser.take(), message(u"language"_s, { { u"language"_s, u"en"_s } }));
+    QVERIFY(expectLine("LEDCLR", 3000));
+    QCOMPARE(status().value("language"_L1).toString(), u"en"_s);
+
+    // The next press carries it, and the item names every language's files.
+    QVERIFY(m_pty->write("PRESS 003\n"));
+    QVERIFY(expectLine("LEDSET 003"));
+    QCOMPARE(browser.take(), message(u"stop"_s));
+    const QJsonObject play = browser.take();
+    QCOMPARE(play.value("type"_L1).toString(), u"play"_s);
+    QCOMPARE(play.value("language"_L1).toString(), u"en"_s);
+    QVERIFY(play.value("audio"_L1).toString().startsWith("/media/003.de.mp3?v="_L1));
+    const QJsonObject english = play.value("languages"_L1).toObject().value("en"_L1).toObject();
+    QVERIFY(english.value("audio"_L1).toString().startsWith("/media/003.en.mp3?v="_L1));
+    const QString captions = english.value("captions"_L1).toString();
+    QVERIFY2(captions.startsWith("/media/003.en.vtt?v="_L1), qPrintable(captions));
+    QCOMPARE(english.value("fallback"_L1), QJsonValue(false));
+    const RawHttpClient::Response served = http().get(captions.toUtf8());
+    QCOMPARE(served.status, 200);
+    QCOMPARE(served.header("content-type"), QByteArray("text/vtt; charset=utf-8"));
+
+    // /test/play names the choice; the next one is the default again.
+    const RawHttpClient::Response cycled = http().get("/test/play/60");
+    QCOMPARE(cycled.status, 200);
+    QCOMPARE(cycled.body, QByteArray("OK: language de\n"));
 }
 
 QTEST_GUILESS_MAIN(TestGateway)

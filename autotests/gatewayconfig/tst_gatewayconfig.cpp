@@ -47,6 +47,10 @@ private Q_SLOTS:
     void statsDbOption();
     void adminPasswordFile_data();
     void adminPasswordFile();
+    void captionsAndLanguages_data();
+    void captionsAndLanguages();
+    void captionsAndLanguagesInvalid_data();
+    void captionsAndLanguagesInvalid();
 
 private:
     // Writes the INI files of a row; "@config" in the arguments becomes the given file.
@@ -715,6 +719,82 @@ void tst_GatewayConfig::adminPasswordFile()
     const GatewayConfig::Result result = GatewayConfig::parse(arguments, defaults());
     QCOMPARE(result.outcome, outcome);
     QCOMPARE(result.config.adminPasswordFile, passwordFile);
+}
+
+// captions, languages and language_button (README.md, "Captions and languages").
+void tst_GatewayConfig::captionsAndLanguages_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QByteArray>("file");
+    QTest::addColumn<bool>("captions");
+    QTest::addColumn<QStringList>("languages");
+    QTest::addColumn<int>("languageButton");
+
+    const QByteArray none;
+    QTest::newRow("defaults") << QStringList{} << none << true << QStringList{} << -1;
+    QTest::newRow("options") << QStringList{ "--captions", "off", "--languages", "de,en", "--language-button", "9" }
+                             << none << false << QStringList{ "de", "en" } << 9;
+    QTest::newRow("file") << QStringList{ "--config", "@config" }
+                          << QByteArray("captions = on\nlanguages = de, en, fr\nlanguage_button = 12\n") << true
+                          << QStringList{ "de", "en", "fr" } << 12;
+    QTest::newRow("one language") << QStringList{ "--languages", "en" } << none << true << QStringList{ "en" } << -1;
+    QTest::newRow("region") << QStringList{ "--languages", "pt-br,en" } << none << true << QStringList{ "pt-br", "en" }
+                            << -1;
+    QTest::newRow("empty: none") << QStringList{ "--languages", "" } << none << true << QStringList{} << -1;
+    QTest::newRow("button none") << QStringList{ "--language-button", "none" } << none << true << QStringList{} << -1;
+    QTest::newRow("option over file") << QStringList{ "--config", "@config", "--languages", "en,de", "--captions", "on" }
+                                      << QByteArray("languages = de,en\ncaptions = off\n") << true
+                                      << QStringList{ "en", "de" } << -1;
+}
+
+void tst_GatewayConfig::captionsAndLanguages()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QByteArray, file);
+    QFETCH(bool, captions);
+    QFETCH(QStringList, languages);
+    QFETCH(int, languageButton);
+
+    const GatewayConfig::Result result = GatewayConfig::parse(prepare(arguments, file, {}), defaults());
+    QVERIFY2(result.outcome == GatewayConfig::Outcome::Run, qPrintable(result.message));
+    QCOMPARE(result.config.captions, captions);
+    QCOMPARE(result.config.languages, languages);
+    QCOMPARE(result.config.languageButton, languageButton);
+}
+
+void tst_GatewayConfig::captionsAndLanguagesInvalid_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QByteArray>("file");
+    QTest::addColumn<QStringList>("mentions");
+
+    const QByteArray none;
+    QTest::newRow("captions yes") << QStringList{ "--captions", "yes" } << none << QStringList{ "--captions", "yes" };
+    QTest::newRow("captions empty") << QStringList{ "--captions", "" } << none << QStringList{ "--captions" };
+    QTest::newRow("upper case") << QStringList{ "--languages", "DE,en" } << none << QStringList{ "--languages", "DE" };
+    QTest::newRow("twice") << QStringList{ "--languages", "de,en,de" } << none << QStringList{ "--languages" };
+    QTest::newRow("empty entry") << QStringList{ "--languages", "de,,en" } << none << QStringList{ "--languages" };
+    QTest::newRow("path") << QStringList{ "--languages", "../de" } << none << QStringList{ "--languages" };
+    QTest::newRow("name") << QStringList{ "--languages", "german" } << none << QStringList{ "--languages" };
+    QTest::newRow("button -1") << QStringList{ "--language-button", "-1" } << none << QStringList{ "--language-button" };
+    QTest::newRow("button 1000") << QStringList{ "--language-button", "1000" } << none
+                                 << QStringList{ "--language-button", "1000" };
+    QTest::newRow("button word") << QStringList{ "--language-button", "nine" } << none
+                                 << QStringList{ "--language-button" };
+    QTest::newRow("file, bad languages") << QStringList{ "--config", "@config" } << QByteArray("languages = de, EN\n")
+                                         << QStringList{ "--languages", "given.conf" };
+}
+
+void tst_GatewayConfig::captionsAndLanguagesInvalid()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QByteArray, file);
+    QFETCH(QStringList, mentions);
+
+    const GatewayConfig::Result result = GatewayConfig::parse(prepare(arguments, file, {}), defaults());
+    QCOMPARE(result.outcome, GatewayConfig::Outcome::Error);
+    for (const QString &mention : mentions)
+        QVERIFY2(result.message.contains(mention), qPrintable(result.message));
 }
 
 QTEST_GUILESS_MAIN(tst_GatewayConfig)

@@ -509,6 +509,7 @@ void tst_HttpFileSemantics::contentType_data()
     QTest::newRow("json") << "data.json" << QByteArray("application/json");
     QTest::newRow("txt") << "notes.txt" << QByteArray("text/plain; charset=utf-8");
     QTest::newRow("woff2") << "font.woff2" << QByteArray("font/woff2");
+    QTest::newRow("vtt") << "003.de.vtt" << QByteArray("text/vtt; charset=utf-8");
     QTest::newRow("upper-case suffix") << "001.JPG" << QByteArray("image/jpeg");
     QTest::newRow("full path") << "/srv/media/sub/001.mp3" << QByteArray("audio/mpeg");
     QTest::newRow("resource path") << ":/static/app.js" << QByteArray("text/javascript; charset=utf-8");

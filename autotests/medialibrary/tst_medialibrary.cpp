@@ -106,6 +106,11 @@ private Q_SLOTS:
     void durationFollowsChange();
     void unknownLengthLoggedOnce();
     void attractVideoFollowsFolder();
+    void variants_data();
+    void variants();
+    void variantDurationsAndTitle();
+    void variantsValidation();
+    void languageButtonNeedsNoMedia();
 
 private:
     // Writes a file whose modification time lies in the past, so that any
@@ -344,7 +349,7 @@ void tst_MediaLibrary::urls()
 
     const MediaLibrary library(m_dir->path(), 0, 10);
     const QJsonObject item = library.item(3);
-    QCOMPARE(item.size(), 5);
+    QCOMPARE(item.size(), 8);
     QCOMPARE(item.value(QLatin1String("id")), QJsonValue(3));
     // Text under a sound's name has no length.
     QVERIFY(item.value(QLatin1String("duration_ms")).isNull());
@@ -1028,6 +1033,198 @@ void tst_MediaLibrary::attractVideoFollowsFolder()
     QVERIFY(QFile::remove(path(QStringLiteral("attract.mp4"))));
     QTRY_VERIFY(library.attractVideoUrl().isNull());
     QCOMPARE(library.items(), items);
+}
+
+
+namespace {
+// "003.de.mp3" from "/media/003.de.mp3?v=…"; empty for null.
+QString nameOf(const QJsonValue &url)
+{
+    return url.toString().section(QLatin1Char('?'), 0, 0).section(QLatin1Char('/'), -1);
+}
+
+// "AUDIO|CAPTIONS|own" or "…|fallback" for one language's entry.
+QString describe(const QJsonObject &entry)
+{
+    return nameOf(entry.value(QLatin1String("audio"))) + u'|' + nameOf(entry.value(QLatin1String("captions"))) + u'|'
+            + (entry.value(QLatin1String("fallback")).toBool() ? QLatin1String("fallback") : QLatin1String("own"));
+}
+} // namespace
+
+void tst_MediaLibrary::variants_data()
+{
+    QTest::addColumn<QStringList>("files");     // of ID 3; .vtt files named *.vtt get good captions
+    QTest::addColumn<QStringList>("broken");    // .vtt files without the WEBVTT signature
+    QTest::addColumn<QStringList>("languages");
+    QTest::addColumn<bool>("captions");
+    QTest::addColumn<QString>("audio");         // the item's own fields
+    QTest::addColumn<QString>("captionsName");
+    QTest::addColumn<QStringList>("entries");   // "LANG=AUDIO|CAPTIONS|own or fallback", in order
+    QTest::addColumn<QStringList>("missing");   // languages that list ID 3 as missing
+    QTest::addColumn<QStringList>("invalid");   // captions_invalid
+
+    const QStringList none;
+    QTest::newRow("plain, captions") << QStringList{ "003.mp3", "003.vtt" } << none << none << true << "003.mp3"
+                                     << "003.vtt" << none << none << none;
+    QTest::newRow("captions off") << QStringList{ "003.mp3", "003.vtt" } << none << none << false << "003.mp3" << ""
+                                  << none << none << none;
+    QTest::newRow("broken captions: the sound stays") << QStringList{ "003.mp3" } << QStringList{ "003.vtt" } << none
+                                                      << true << "003.mp3" << "" << none << none
+                                                      << QStringList{ "003.vtt" };
+    QTest::newRow("captions off checks nothing") << QStringList{ "003.mp3" } << QStringList{ "003.vtt" } << none
+                                                 << false << "003.mp3" << "" << none << none << none;
+    QTest::newRow("no captions") << QStringList{ "003.mp3" } << none << none << true << "003.mp3" << "" << none << none
+                                 << none;
+    QTest::newRow("every language its own")
+            << QStringList{ "003.mp3", "003.vtt", "003.de.mp3", "003.de.vtt", "003.en.ogg", "003.en.vtt" } << none
+            << QStringList{ "de", "en" } << true << "003.de.mp3" << "003.de.vtt"
+            << QStringList{ "de=003.de.mp3|003.de.vtt|own", "en=003.en.ogg|003.en.vtt|own" } << none << none;
+    QTest::newRow("missing one falls back to the default")
+            << QStringList{ "003.mp3", "003.de.mp3", "003.de.vtt" } << none << QStringList{ "de", "en" } << true
+            << "003.de.mp3" << "003.de.vtt"
+            << QStringList{ "de=003.de.mp3|003.de.vtt|own", "en=003.de.mp3|003.de.vtt|fallback" }
+            << QStringList{ "en" } << none;
+    QTest::newRow("only the plain sound") << QStringList{ "003.mp3", "003.vtt" } << none << QStringList{ "de", "en" }
+                                          << true << "003.mp3" << "003.vtt"
+                                          << QStringList{ "de=003.mp3|003.vtt|fallback", "en=003.mp3|003.vtt|fallback" }
+                                          << QStringList{ "de", "en" } << none;
+    QTest::newRow("own captions over the default's sound")
+            << QStringList{ "003.de.mp3", "003.en.vtt" } << none << QStringList{ "de", "en" } << true << "003.de.mp3"
+            << "" << QStringList{ "de=003.de.mp3||own", "en=003.de.mp3|003.en.vtt|fallback" } << QStringList{ "en" }
+            << none;
+    QTest::newRow("a variant's broken captions") << QStringList{ "003.de.mp3", "003.en.mp3" }
+                                                 << QStringList{ "003.en.vtt" } << QStringList{ "de", "en" } << true
+                                                 << "003.de.mp3" << ""
+                                                 << QStringList{ "de=003.de.mp3||own", "en=003.en.mp3||own" } << none
+                                                 << QStringList{ "003.en.vtt" };
+    QTest::newRow("ogg and m4a variants") << QStringList{ "003.mp3", "003.de.m4a", "003.en.ogg", "003.en.m4a" } << none
+                                          << QStringList{ "de", "en" } << true << "003.de.m4a" << ""
+                                          << QStringList{ "de=003.de.m4a||own", "en=003.en.ogg||own" } << none << none;
+    QTest::newRow("other languages are not media") << QStringList{ "003.mp3", "003.fr.mp3", "003.fr.vtt" }
+                                                   << QStringList{ "003.it.vtt" } << QStringList{ "de" } << true
+                                                   << "003.mp3" << "" << QStringList{ "de=003.mp3||fallback" }
+                                                   << QStringList{ "de" } << none;
+    QTest::newRow("no sound at all") << QStringList{ "003.de.vtt" } << none << QStringList{ "de" } << true << "" << ""
+                                     << QStringList{ "de=|003.de.vtt|fallback" } << QStringList{ "de" } << none;
+}
+
+void tst_MediaLibrary::variants()
+{
+    QFETCH(QStringList, files);
+    QFETCH(QStringList, broken);
+    QFETCH(QStringList, languages);
+    QFETCH(bool, captions);
+    QFETCH(QString, audio);
+    QFETCH(QString, captionsName);
+    QFETCH(QStringList, entries);
+    QFETCH(QStringList, missing);
+    QFETCH(QStringList, invalid);
+
+    for (const QString &name : files)
+        write(name, name.endsWith(QLatin1String(".vtt")) ? QByteArray("WEBVTT\n\n00:00.000 --> 00:01.000\nx\n")
+                                                        : "content of " + name.toLatin1());
+    for (const QString &name : broken)
+        write(name, "00:00.000 --> 00:01.000\nx\n");
+
+    MediaLibrary::Options options;
+    options.languages = languages;
+    options.captions = captions;
+    const MediaLibrary library(m_dir->path(), 0, 10, options);
+    const QJsonObject item = library.item(3);
+    QCOMPARE(nameOf(item.value(QLatin1String("audio"))), audio);
+    QCOMPARE(nameOf(item.value(QLatin1String("captions"))), captionsName);
+    QCOMPARE(item.value(QLatin1String("captions")).isNull(), captionsName.isEmpty());
+
+    const QJsonObject perLanguage = item.value(QLatin1String("languages")).toObject();
+    QCOMPARE(perLanguage.keys().size(), languages.size());
+    QStringList described;
+    for (const QString &language : languages)
+        described.append(language + u'=' + describe(perLanguage.value(language).toObject()));
+    QCOMPARE(described, entries);
+
+    QStringList missingFor;
+    const auto languagesMissing = library.languagesMissing();
+    for (const auto &[language, ids] : languagesMissing) {
+        if (ids.contains(3))
+            missingFor.append(language);
+    }
+    QCOMPARE(missingFor, missing);
+    QCOMPARE(library.invalidCaptions(), invalid);
+}
+
+// The backup end waits for the longest sound any screen may play; the item
+// says its own sound's length, and each language its own.
+void tst_MediaLibrary::variantDurationsAndTitle()
+{
+    const QDir fixtures(QStringLiteral(PANEL_AUDIO_FIXTURES_DIR));
+    QVERIFY(QFile::copy(fixtures.filePath(QStringLiteral("cbr-id3v2.mp3")), path(QStringLiteral("003.de.mp3"))));
+    QVERIFY(QFile::copy(fixtures.filePath(QStringLiteral("vbr-xing.mp3")), path(QStringLiteral("003.en.mp3"))));
+    QVERIFY(QFile::copy(fixtures.filePath(QStringLiteral("cbr-plain.mp3")), path(QStringLiteral("004.mp3"))));
+    MediaLibrary::Options options;
+    options.languages = { QStringLiteral("de"), QStringLiteral("en") };
+    const MediaLibrary library(m_dir->path(), 0, 10, options);
+
+    const QJsonObject item = library.item(3);
+    const auto near = [](const QJsonValue &value, qint64 expected) {
+        return value.isDouble() && qAbs(qint64(value.toDouble()) - expected) <= DurationToleranceMs;
+    };
+    QVERIFY(near(item.value(QLatin1String("duration_ms")), 1000));
+    const QJsonObject perLanguage = item.value(QLatin1String("languages")).toObject();
+    QVERIFY(near(perLanguage.value(QLatin1String("de")).toObject().value(QLatin1String("duration_ms")), 1000));
+    QVERIFY(near(perLanguage.value(QLatin1String("en")).toObject().value(QLatin1String("duration_ms")), 2500));
+    QVERIFY(library.durationMs(3));
+    QVERIFY(qAbs(*library.durationMs(3) - 2500) <= DurationToleranceMs);
+    QCOMPARE(item.value(QLatin1String("title")), QJsonValue(QStringLiteral("fixture one second")));
+
+    // Without variants, the plain sound's length, and no title where its file has none.
+    QVERIFY(library.durationMs(4));
+    QVERIFY(qAbs(*library.durationMs(4) - 1500) <= DurationToleranceMs);
+    QVERIFY(library.item(4).value(QLatin1String("title")).isNull());
+    QVERIFY(!library.durationMs(5));
+}
+
+// The default language's sound stands for NNN.mp3; a broken .vtt and a
+// missing language are logged once per change, not at every look.
+void tst_MediaLibrary::variantsValidation()
+{
+    populate(0, 10, { QStringLiteral("003.mp3") });
+    write(QStringLiteral("003.de.mp3"), "sound");
+    write(QStringLiteral("004.vtt"), "not captions");
+    MediaLibrary::Options options;
+    options.languages = { QStringLiteral("de"), QStringLiteral("en") };
+    MediaLibrary library(m_dir->path(), 0, 10, options);
+    QVERIFY2(library.isComplete(), qPrintable(library.missingFiles().join(u' ')));
+    QCOMPARE(library.invalidCaptions(), QStringList{ QStringLiteral("004.vtt") });
+    QCOMPARE(countMediaLog(QStringLiteral("captions 004.vtt not shown: line 1")), 1);
+    QCOMPARE(countMediaLog(QStringLiteral("no en sound for 10 IDs")), 1);
+    QCOMPARE(countMediaLog(QStringLiteral("no de sound for 9 IDs")), 1);
+    library.rescan();
+    QCOMPARE(countMediaLog(QStringLiteral("captions 004.vtt not shown")), 1);
+
+    // Mended: the captions count, and the log says nothing more of them.
+    QSignalSpy changed(&library, &MediaLibrary::changed);
+    writeOld(QStringLiteral("004.vtt"), "WEBVTT\n\n00:00.000 --> 00:01.000\nx\n");
+    library.rescan();
+    QCOMPARE(changed.size(), 1);
+    QVERIFY(library.invalidCaptions().isEmpty());
+    QVERIFY(!library.item(4).value(QLatin1String("captions")).isNull());
+    QCOMPARE(countMediaLog(QStringLiteral("captions 004.vtt not shown")), 1);
+
+    // Without the default language's sound or the plain one, the plain one is missing.
+    QVERIFY(QFile::remove(path(QStringLiteral("003.de.mp3"))));
+    library.rescan();
+    QCOMPARE(library.missingFiles(), QStringList{ QStringLiteral("003.mp3") });
+}
+
+void tst_MediaLibrary::languageButtonNeedsNoMedia()
+{
+    populate(0, 9);
+    MediaLibrary::Options options;
+    options.languageButton = 9;
+    const MediaLibrary library(m_dir->path(), 0, 10, options);
+    QVERIFY2(library.isComplete(), qPrintable(library.missingFiles().join(u' ')));
+    const MediaLibrary without(m_dir->path(), 0, 10);
+    QCOMPARE(without.missingFiles().size(), 2);
 }
 
 QTEST_GUILESS_MAIN(tst_MediaLibrary)

@@ -45,6 +45,10 @@ public:
         QObject::connect(controller.get(), &PanelController::attractChanged, controller.get(), [this](bool on) {
             log.append(on ? QStringLiteral("attract on") : QStringLiteral("attract off"));
         });
+        QObject::connect(controller.get(), &PanelController::languageChanged, controller.get(),
+                         [this](const QString &language) {
+                             log.append(QStringLiteral("language ") + (language.isEmpty() ? QStringLiteral("default") : language));
+                         });
     }
 
     void write(const QString &name, const QByteArray &content)
@@ -121,6 +125,10 @@ private Q_SLOTS:
     void attractAndOpeningHours_data();
     void attractAndOpeningHours();
     void attractReload();
+    void languageButton_data();
+    void languageButton();
+    void languageGoesBackToDefault_data();
+    void languageGoesBackToDefault();
 };
 
 namespace {
@@ -815,6 +823,111 @@ void tst_PanelController::attractReload()
     QCOMPARE(rig.log, QStringList{ "ledset 1" });
     rig.run({ "wait 1" });
     QCOMPARE(rig.log, (QStringList{ "ledset 1", "ledset 2" }));
+}
+
+// The language button (docs/architecture.md, "Captions and languages"): ID 9
+// of 0..9 cycles de, en, fr for the presses that follow and plays nothing;
+// its LED is lit for LanguageCycle::flashMs, then the LEDs are put back.
+void tst_PanelController::languageButton_data()
+{
+    QTest::addColumn<QStringList>("languages");
+    QTest::addColumn<QStringList>("actions");
+    QTest::addColumn<QStringList>("log");
+    QTest::addColumn<QString>("language"); // the controller's choice at the end
+
+    const QStringList three { "de", "en", "fr" };
+    QTest::newRow("a press chooses the next, and its LED goes out")
+            << three << QStringList { "press 9", "wait 799" } << QStringList { "ledset 9", "language en" } << "en";
+    QTest::newRow("the LED goes out after the flash")
+            << three << QStringList { "press 9", "wait 800" } << QStringList { "ledset 9", "language en", "ledclr" }
+            << "en";
+    QTest::newRow("round and round") << three << QStringList { "press 9", "press 9", "press 9", "press 9" }
+                                     << QStringList { "ledset 9", "language en", "ledset 9", "language fr", "ledset 9",
+                                                      "language de", "ledset 9", "language en" }
+                                     << "en";
+    QTest::newRow("it stays for the presses that follow")
+            << three << QStringList { "press 9", "wait 800", "press 3", "ended 3", "press 4", "wait 5000", "ended 4" }
+            << QStringList { "ledset 9", "language en", "ledclr", "ledset 3", "play 3", "ledclr", "ledset 4", "play 4",
+                             "ledclr" }
+            << "en";
+    QTest::newRow("while a sound plays, its LED comes back")
+            << three << QStringList { "press 3", "press 9", "wait 800" }
+            << QStringList { "ledset 3", "play 3", "ledset 9", "language en", "ledset 3" } << "en";
+    QTest::newRow("one language: nothing to choose")
+            << QStringList { "de" } << QStringList { "press 9", "wait 800" } << QStringList {} << "";
+    QTest::newRow("no languages") << QStringList {} << QStringList { "press 9" } << QStringList {} << "";
+}
+
+void tst_PanelController::languageButton()
+{
+    QFETCH(QStringList, languages);
+    QFETCH(QStringList, actions);
+    QFETCH(QStringList, log);
+    QFETCH(QString, language);
+
+    Rig rig(0, 10);
+    rig.controller->setLanguageButton(9, languages);
+    QSignalSpy played(rig.controller.get(), &PanelController::playbackStarted);
+    rig.run(actions);
+    QCOMPARE(rig.log, log);
+    QCOMPARE(rig.controller->language(), language);
+    for (const QList<QVariant> &args : std::as_const(played))
+        QVERIFY(args.at(0).toInt() != 9);
+    const quint64 cycled = quint64(log.count(QStringLiteral("ledset 9")));
+    QCOMPARE(rig.controller->presses(PanelController::Outcome::Language), cycled);
+    QCOMPARE(rig.controller->presses(PanelController::Outcome::Ignored),
+             quint64(actions.count(QStringLiteral("press 9"))) - cycled);
+}
+
+// The choice goes back to the default when attract mode begins and at
+// closing time, and is announced once; a press of the button while closed
+// is ignored like any other.
+void tst_PanelController::languageGoesBackToDefault_data()
+{
+    QTest::addColumn<qint64>("attractAfterMs");
+    QTest::addColumn<QString>("hours");
+    QTest::addColumn<QStringList>("actions");
+    QTest::addColumn<QStringList>("log"); // only "language …", "attract …", "closed" and "open"
+    QTest::addColumn<QString>("language");
+
+    QTest::newRow("attract mode") << qint64(5000) << QString() << QStringList { "press 9", "wait 4000", "wait 1000" }
+                                  << QStringList { "language en", "attract on", "language default" } << "";
+    QTest::newRow("a press in attract mode chooses from the default")
+            << qint64(5000) << QString() << QStringList { "wait 5000", "press 9", "press 9" }
+            << QStringList { "attract on", "attract off", "language en", "language fr" } << "fr";
+    QTest::newRow("attract mode without a choice says nothing")
+            << qint64(5000) << QString() << QStringList { "wait 5000" } << QStringList { "attract on" } << "";
+    QTest::newRow("closing time") << qint64(0) << QStringLiteral("Mon-Sun 09:00-18:00")
+                                  << QStringList { "press 9", "wait 60000" }
+                                  << QStringList { "language en", "closed", "language default" } << "";
+    QTest::newRow("closed: ignored") << qint64(0) << QStringLiteral("Mon-Sun 09:00-18:00")
+                                     << QStringList { "wait 60000", "press 9" } << QStringList { "closed" } << "";
+}
+
+void tst_PanelController::languageGoesBackToDefault()
+{
+    QFETCH(qint64, attractAfterMs);
+    QFETCH(QString, hours);
+    QFETCH(QStringList, actions);
+    QFETCH(QStringList, log);
+    QFETCH(QString, language);
+
+    PressPolicy policy;
+    policy.attractAfterMs = attractAfterMs;
+    Rig rig(0, 10, policy);
+    rig.controller->setLanguageButton(9, { QStringLiteral("de"), QStringLiteral("en"), QStringLiteral("fr") });
+    if (!hours.isEmpty())
+        openAt(rig, QStringLiteral("2026-03-30T17:59:30+02:00"), berlin(hours));
+    rig.run(actions);
+    QStringList shown;
+    for (const QString &line : std::as_const(rig.log)) {
+        if (line.startsWith(QLatin1String("language")) || line.startsWith(QLatin1String("attract"))
+            || line == QLatin1String("closed") || line == QLatin1String("open")) {
+            shown.append(line);
+        }
+    }
+    QCOMPARE(shown, log);
+    QCOMPARE(rig.controller->language(), language);
 }
 
 QTEST_GUILESS_MAIN(tst_PanelController)

@@ -62,6 +62,10 @@ struct GatewaySnapshot
     quint64 recordsWritten = 0;   // committed to the records file
     quint64 recordsFailed = 0;    // dropped: the file could not be written
     QString recordsError;         // why it cannot be written now; empty when it can
+    QStringList languages;        // `languages`, the default first
+    QString language;             // the language button's choice; empty: none since the default
+    QStringList captionsInvalid;  // captions files that fail the WebVTT check
+    QList<std::pair<QString, QList<int>>> languagesMissing; // per language, IDs without its sound
 };
 
 #endif // GATEWAYSNAPSHOT_H

@@ -58,6 +58,7 @@ PanelController::PanelController(const MediaLibrary *media, Clock *clock, const 
       m_idleAlarm(clock->createAlarm([this] { onIdleDue(); })),
       m_idleSinceMs(clock->nowMs()),
       m_show(clock, media, &m_policy, [this](int id) { Q_EMIT ledSetRequested(id); }, [this] { onSelfTestDone(); }),
+      m_language(clock, [this] { panelReady(); }),
       m_schedule(clock, [this](bool open) { onOpenChanged(open); })
 {
     armIdle();
@@ -98,7 +99,7 @@ PanelController::Outcome PanelController::press(int id)
     const LedShow::Kind show = m_show.kind();
     if (show != LedShow::Kind::None)
         endShow(); // at once, before the press sets its LED
-    const Outcome outcome = decide(id);
+    const Outcome outcome = m_language.isButton(id) ? cycleLanguage(id) : decide(id);
     if (show != LedShow::Kind::None)
         endShowOnPress(outcome, show);
     Q_EMIT pressHandled(id, outcome);
@@ -141,6 +142,34 @@ PanelController::Outcome PanelController::decide(int id)
     return Outcome::Played;
 }
 
+// The language button plays nothing: it lights its LED for a moment (the
+// flash's end brings the LEDs back in line) and names the next language.
+PanelController::Outcome PanelController::cycleLanguage(int id)
+{
+    const bool open = m_schedule.refresh();
+    if (!open || !m_language.canCycle()) {
+        ++m_ignoredPresses;
+        m_closedPresses += !open;
+        if (m_ignoreLog.allow())
+            qCInfo(lcController).noquote() << "language button ignored:" << (open ? "fewer than two languages" : "closed");
+        return Outcome::Ignored;
+    }
+    const QString language = m_language.cycle();
+    ++m_languagePresses;
+    qCInfo(lcController).noquote() << "language button: next presses play" << language;
+    Q_EMIT ledSetRequested(id);
+    Q_EMIT languageChanged(language);
+    return Outcome::Language;
+}
+
+void PanelController::resetLanguage()
+{
+    if (m_language.reset()) {
+        qCInfo(lcController) << "language back to the default";
+        Q_EMIT languageChanged(QString());
+    }
+}
+
 quint64 PanelController::presses(Outcome outcome) const
 {
     switch (outcome) {
@@ -152,6 +181,8 @@ quint64 PanelController::presses(Outcome outcome) const
         return m_ignoredPresses;
     case Outcome::Rejected:
         return m_rejectedPresses;
+    case Outcome::Language:
+        return m_languagePresses;
     }
     return 0;
 }
@@ -277,6 +308,8 @@ void PanelController::onOpenChanged(bool open)
         armIdle();
     }
     Q_EMIT openChanged(open);
+    if (!open)
+        resetLanguage(); // the next visitors start in the default language
 }
 
 void PanelController::setPolicy(const PressPolicy &policy)
@@ -314,8 +347,10 @@ void PanelController::beginShow(LedShow::Kind kind)
 {
     m_idleAlarm->cancel();
     m_show.start(kind);
-    if (kind == LedShow::Kind::Attract)
+    if (kind == LedShow::Kind::Attract) {
         Q_EMIT attractChanged(true);
+        resetLanguage();
+    }
     m_show.advance();
 }
 
@@ -342,7 +377,8 @@ void PanelController::endShowOnPress(Outcome outcome, LedShow::Kind kind)
 {
     if (outcome == Outcome::Played || outcome == Outcome::Stopped)
         return;
-    panelReady();
+    if (outcome != Outcome::Language) // its flash ends with the LEDs in line
+        panelReady();
     // Closing during the press told the browsers already.
     if (kind == LedShow::Kind::Attract && m_schedule.isOpen())
         Q_EMIT playbackStopped();

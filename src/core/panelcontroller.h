@@ -2,6 +2,7 @@
 #define PANELCONTROLLER_H
 
 #include "core/buttonquarantine.h"
+#include "core/languagecycle.h"
 #include "core/ledshow.h"
 #include "core/openingschedule.h"
 #include "system/presspolicy.h"
@@ -35,6 +36,7 @@ public:
         Stopped,  // toggle: it stopped what played
         Ignored,  // by the policy, the cool-down or a quarantine
         Rejected, // not a valid ID
+        Language, // the language button chose the next language
     };
     Q_ENUM(Outcome)
 
@@ -86,6 +88,11 @@ public:
     quint64 closedPresses() const { return m_closedPresses; }
     // Attract mode (docs/architecture.md, "Attract mode") runs.
     bool isAttracting() const { return m_show.kind() == LedShow::Kind::Attract; }
+    // The language button (docs/architecture.md, "Captions and languages"):
+    // `button` -1 for none; `languages` the default first.
+    void setLanguageButton(int button, const QStringList &languages) { m_language.configure(button, languages); }
+    // The language the button chose; empty when none since the default.
+    QString language() const { return m_language.chosen(); }
 
 public Q_SLOTS:
     // A press, from the panel or /test/play.
@@ -117,6 +124,9 @@ Q_SIGNALS:
     void attractChanged(bool attracting);
     // Every press, whatever became of it (the play records).
     void pressHandled(int id, PanelController::Outcome outcome);
+    // The language button chose `language` for the presses that follow;
+    // empty: back to the default (closing time, attract mode).
+    void languageChanged(const QString &language);
     // A playback ended, how, and how long it played.
     void playbackEnded(int id, PanelController::Ending how, qint64 listenedMs);
 
@@ -127,6 +137,8 @@ private:
     void onEndDue();
     void onOpenChanged(bool open);
     Outcome decide(int id);
+    Outcome cycleLanguage(int id);
+    void resetLanguage();
     void endPlayback(Ending how);
     void clearLedsUnlessShowing();
     // Attract mode and the LED self-test (docs/architecture.md, "Attract mode").
@@ -150,6 +162,7 @@ private:
     quint64 m_ignoredPresses = 0;
     quint64 m_playedPresses = 0;
     quint64 m_stoppingPresses = 0;
+    quint64 m_languagePresses = 0;
     std::map<Ending, quint64> m_endings;
     LogThrottle m_rejectionLog; // a panel may send bad IDs without pause
     LogThrottle m_ignoreLog;
@@ -157,6 +170,7 @@ private:
     std::unique_ptr<Alarm> m_idleAlarm; // attract mode, once idle long enough
     qint64 m_idleSinceMs = 0;           // the later of the last press and the last playback's end
     LedShow m_show;                     // the attract chase or the self-test
+    LanguageCycle m_language;           // the language button, if any
     OpeningSchedule m_schedule; // last: its callback reaches the members above
 };
 

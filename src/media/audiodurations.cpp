@@ -7,14 +7,16 @@
 // TagLib 1.13 (bookworm) and 2.x (trixie) alike: only API both have.
 #include <audioproperties.h>
 #include <fileref.h>
+#include <tag.h>
 
 std::optional<qint64> AudioDurations::durationMs(const QString &path, qint64 size, qint64 modifiedMs)
 {
     const auto it = m_entries.constFind(path);
     if (it != m_entries.cend() && it->size == size && it->modifiedMs == modifiedMs)
         return it->durationMs;
-    const std::optional<qint64> duration = read(path);
-    m_entries.insert(path, { size, modifiedMs, duration });
+    QString title;
+    const std::optional<qint64> duration = read(path, &title);
+    m_entries.insert(path, { size, modifiedMs, duration, title });
     return duration;
 }
 
@@ -25,7 +27,7 @@ void AudioDurations::retain(const QSet<QString> &paths)
 
 // Headers only (Average: the Xing/VBRI header or the bit rate and size for
 // MP3, the last page for Ogg), never a decode of the audio.
-std::optional<qint64> AudioDurations::read(const QString &path)
+std::optional<qint64> AudioDurations::read(const QString &path, QString *title)
 {
     ++m_reads;
     const QByteArray name = QFile::encodeName(path);
@@ -36,6 +38,9 @@ std::optional<qint64> AudioDurations::read(const QString &path)
                                                 .arg(path);
         return std::nullopt;
     }
+    // The tags come with the same read.
+    if (const TagLib::Tag *tag = file.tag())
+        *title = QString::fromStdString(tag->title().to8Bit(true)).trimmed();
     const int length = properties->lengthInMilliseconds();
     if (length <= 0) {
         qCWarning(lcMedia).noquote()

@@ -17,6 +17,9 @@ public:
     // nullopt when it cannot be read or says it lasts 0 ms (not audio, empty,
     // cut short). A file that cannot be read is logged once per change.
     std::optional<qint64> durationMs(const QString &path, qint64 size, qint64 modifiedMs);
+    // The title in the tags of the file at `path`, as read with its length;
+    // empty when it has none or was not read.
+    QString title(const QString &path) const { return m_entries.value(path).title; }
     // Forgets every file but these.
     void retain(const QSet<QString> &paths);
     // How many times a file was read, for tests of the cache.
@@ -28,8 +31,9 @@ private:
         qint64 size = 0;
         qint64 modifiedMs = 0;
         std::optional<qint64> durationMs;
+        QString title;
     };
-    std::optional<qint64> read(const QString &path);
+    std::optional<qint64> read(const QString &path, QString *title);
 
     QHash<QString, Entry> m_entries;
     int m_reads = 0;

@@ -23,11 +23,18 @@ QString listed(const QStringList &names)
 } // namespace
 
 MediaLibrary::MediaLibrary(const QString &folder, int firstId, int count, QObject *parent)
+    : MediaLibrary(folder, firstId, count, Options(), parent)
+{
+}
+
+MediaLibrary::MediaLibrary(const QString &folder, int firstId, int count, const Options &options, QObject *parent)
     : QObject(parent),
       m_folder(QDir(folder).absolutePath()),
       m_parent(QFileInfo(m_folder).absolutePath()),
       m_firstId(firstId),
-      m_count(count)
+      m_count(count),
+      m_languageButton(options.languageButton),
+      m_variants(options.languages, options.captions)
 {
     m_settleTimer.setSingleShot(true);
     m_settleTimer.setInterval(settleMs);
@@ -46,7 +53,7 @@ QString MediaLibrary::baseName(int id)
 
 MediaScan MediaLibrary::scan() const
 {
-    return MediaScan::read(m_folder, m_firstId, m_count);
+    return MediaScan::read(m_folder, m_firstId, m_count, m_variants.languages());
 }
 
 void MediaLibrary::rescan()
@@ -74,11 +81,18 @@ void MediaLibrary::apply(MediaScan result)
     };
     QStringList missing;
     int complete = 0;
+    const QStringList languages = m_variants.languages();
     for (int id = m_firstId; id < m_firstId + m_count; ++id) {
+        if (id == m_languageButton) {
+            ++complete; // the language button plays nothing
+            continue;
+        }
         const QString image = baseName(id) + QLatin1String(".jpg");
         const QString audio = baseName(id) + QLatin1String(".mp3");
         const bool hasImage = hasContent(image);
-        const bool hasAudio = hasContent(audio);
+        // The default language's sound stands for the plain one.
+        const bool hasAudio = hasContent(audio)
+                || (!languages.isEmpty() && hasContent(baseName(id) + u'.' + languages.first() + QLatin1String(".mp3")));
         if (!hasImage)
             missing.append(image);
         if (!hasAudio)
@@ -91,39 +105,17 @@ void MediaLibrary::apply(MediaScan result)
     m_files = std::move(result.files);
     m_missing = std::move(missing);
     m_completeIds = complete;
-    readDurations();
+    m_variants.update(m_folder, m_files, m_firstId, m_count);
     // Once per change, so an absent folder is logged once, not once per check.
     logValidation();
     if (!first && filesChanged)
         Q_EMIT changed();
 }
 
-// The length of the sound each item names. The cache reads only the files
-// whose size or time changed since the last scan.
-void MediaLibrary::readDurations()
-{
-    m_durationMs.clear();
-    m_unknownLength.clear();
-    QSet<QString> paths;
-    for (int id = m_firstId; id < m_firstId + m_count; ++id) {
-        const QString name = fileFor(id, MediaScan::Audio);
-        if (name.isEmpty())
-            continue;
-        const QString path = m_folder + QLatin1Char('/') + name;
-        const FileStamp stamp = m_files.value(name);
-        paths.insert(path);
-        if (const std::optional<qint64> duration = m_durations.durationMs(path, stamp.size, stamp.modified))
-            m_durationMs.insert(id, *duration);
-        else
-            m_unknownLength.append(name);
-    }
-    m_durations.retain(paths);
-}
-
+// Screens may play any of the item's languages: the backup end waits for the longest.
 std::optional<qint64> MediaLibrary::durationMs(int id) const
 {
-    const auto it = m_durationMs.constFind(id);
-    return it == m_durationMs.cend() ? std::nullopt : std::optional<qint64>(*it);
+    return m_variants.longestMs(id);
 }
 
 void MediaLibrary::startWatching()
@@ -269,12 +261,27 @@ void MediaLibrary::logValidation() const
         qCInfo(lcMedia).noquote() << summary;
     else
         qCWarning(lcMedia).noquote() << summary << "- missing" << listed(m_missing);
-    if (!m_unknownLength.isEmpty()) {
-        const qsizetype unknown = m_unknownLength.size();
+    const QStringList invalid = m_variants.invalidCaptions();
+    for (const QString &name : invalid)
+        qCWarning(lcMedia).noquote() << QStringLiteral("media: captions %1 not shown: %2").arg(name, m_variants.captionsError(name));
+    const auto missingLanguages = m_variants.languagesMissing();
+    for (const auto &[language, ids] : missingLanguages) {
+        QStringList names;
+        for (int id : ids)
+            names.append(baseName(id));
+        qCWarning(lcMedia).noquote() << QStringLiteral("media: no %1 sound for %2 ID%3, the default plays:")
+                                                .arg(language)
+                                                .arg(ids.size())
+                                                .arg(ids.size() == 1 ? "" : "s")
+                                     << listed(names);
+    }
+    const QStringList unknownLength = m_variants.unknownLength();
+    if (!unknownLength.isEmpty()) {
+        const qsizetype unknown = unknownLength.size();
         qCWarning(lcMedia).noquote() << QStringLiteral("media: %1 sound%2 of unknown length:")
                                                 .arg(unknown)
                                                 .arg(unknown == 1 ? "" : "s")
-                                     << listed(m_unknownLength);
+                                     << listed(unknownLength);
     }
 }
 
@@ -294,21 +301,17 @@ QString MediaLibrary::fileFor(int id, MediaScan::Kind kind) const
 QJsonValue MediaLibrary::urlFor(int id, MediaScan::Kind kind) const
 {
     const QString name = fileFor(id, kind);
-    if (name.isEmpty())
-        return QJsonValue::Null;
-    return QStringLiteral("/media/%1?v=%2").arg(name).arg(m_files.value(name).modified, 0, 36);
+    return name.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(MediaScan::url(name, m_files.value(name)));
 }
 
 QJsonObject MediaLibrary::item(int id) const
 {
-    const std::optional<qint64> duration = durationMs(id);
-    return {
-        { QStringLiteral("id"), id },
-        { QStringLiteral("image"), urlFor(id, MediaScan::Image) },
-        { QStringLiteral("audio"), urlFor(id, MediaScan::Audio) },
-        { QStringLiteral("video"), urlFor(id, MediaScan::Video) },
-        { QStringLiteral("duration_ms"), duration ? QJsonValue(*duration) : QJsonValue(QJsonValue::Null) },
-    };
+    // The sound, its captions, length and title, and the languages.
+    QJsonObject item = m_variants.soundFields(id);
+    item.insert(QStringLiteral("id"), id);
+    item.insert(QStringLiteral("image"), urlFor(id, MediaScan::Image));
+    item.insert(QStringLiteral("video"), urlFor(id, MediaScan::Video));
+    return item;
 }
 
 QJsonArray MediaLibrary::items() const
@@ -325,5 +328,5 @@ QJsonValue MediaLibrary::attractVideoUrl() const
     const auto it = m_files.constFind(name);
     if (it == m_files.cend() || it->size == 0)
         return QJsonValue::Null;
-    return QStringLiteral("/media/%1?v=%2").arg(name).arg(it->modified, 0, 36);
+    return MediaScan::url(name, *it);
 }

@@ -1,8 +1,8 @@
 #ifndef MEDIALIBRARY_H
 #define MEDIALIBRARY_H
 
-#include "media/audiodurations.h"
 #include "media/mediascan.h"
+#include "media/mediavariants.h"
 
 #include <QFileSystemWatcher>
 #include <QHash>
@@ -20,12 +20,23 @@
 // watched, so curators can swap files, or the whole folder, while the
 // exhibit runs (docs/architecture.md, "Watching the media folder"). Each
 // ID's sound has a length, read when its file changes ("Sound lengths").
+// Captions (NNN.vtt) and language variants (NNN.de.mp3, NNN.de.vtt) are
+// optional ("Captions and languages"); MediaVariants works out which file
+// each item plays, with its captions and its length.
 class MediaLibrary : public QObject
 {
     Q_OBJECT
 
 public:
+    struct Options
+    {
+        QStringList languages; // `languages`: the default first
+        bool captions = true;  // `captions`
+        int languageButton = -1; // `language_button`: an ID that needs no media
+    };
+
     MediaLibrary(const QString &folder, int firstId, int count, QObject *parent = nullptr);
+    MediaLibrary(const QString &folder, int firstId, int count, const Options &options, QObject *parent = nullptr);
 
     QString folder() const { return m_folder; }
     int firstId() const { return m_firstId; }
@@ -38,11 +49,18 @@ public:
     QStringList missingFiles() const { return m_missing; }
 
     // {"id":…, "image":url|null, "audio":url|null, "video":url|null,
-    //  "duration_ms":length of "audio"|null}
+    //  "duration_ms":length of "audio"|null, "captions":url|null,
+    //  "title":text|null, "languages":{"de":{"audio", "captions",
+    //  "duration_ms", "fallback"}, …}} (docs/websocket.md, "The item")
     QJsonObject item(int id) const;
-    // The length of the sound item(id) names as "audio"; nullopt when there
-    // is none or its length cannot be read.
+    // The longest of the sounds item(id) can play (its "audio" and each
+    // language's), for the backup end; nullopt when none has a known length.
     std::optional<qint64> durationMs(int id) const;
+    QStringList languages() const { return m_variants.languages(); }
+    // Captions files that fail the WebVTT check; their sounds still play.
+    QStringList invalidCaptions() const { return m_variants.invalidCaptions(); }
+    // Per language, the IDs without a sound of their own in it.
+    QList<std::pair<QString, QList<int>>> languagesMissing() const { return m_variants.languagesMissing(); }
     QJsonArray items() const;
     // "/media/attract.mp4?v=…" when the folder has a non-empty one, else null.
     QJsonValue attractVideoUrl() const;
@@ -76,19 +94,17 @@ private:
     void settle();
     QString fileFor(int id, MediaScan::Kind kind) const;
     QJsonValue urlFor(int id, MediaScan::Kind kind) const;
-    void readDurations();
     void logValidation() const;
 
     QString m_folder;
     QString m_parent; // holds the folder's name: sees it deleted, renamed, replaced
     int m_firstId;
     int m_count;
+    int m_languageButton = -1;
+    MediaVariants m_variants;
     QHash<QString, FileStamp> m_files;
     QStringList m_missing;
     int m_completeIds = 0;
-    AudioDurations m_durations;
-    QHash<int, qint64> m_durationMs; // by ID, for the sound its item names
-    QStringList m_unknownLength;     // sounds whose length could not be read
     bool m_present = false;
     bool m_scanned = false;
     qint64 m_seenFolderNs = 0; // the folder's time at the last scan

@@ -5,6 +5,7 @@
 #include <QLatin1String>
 #include <QList>
 #include <QString>
+#include <QStringList>
 
 struct stat;
 
@@ -14,7 +15,7 @@ struct stat;
 class MediaScan
 {
 public:
-    enum Kind { Image, Audio, Video };
+    enum Kind { Image, Audio, Video, Captions };
 
     struct FileStamp
     {
@@ -39,13 +40,16 @@ public:
         }
     };
 
-    // The media files of IDs firstId .. firstId + count - 1 in `folder`.
-    static MediaScan read(const QString &folder, int firstId, int count);
+    // The media files of IDs firstId .. firstId + count - 1 in `folder`,
+    // with the sounds and captions of each of `languages` (NNN.de.mp3, NNN.de.vtt).
+    static MediaScan read(const QString &folder, int firstId, int count, const QStringList &languages = {});
     static FolderStamp stampFolder(const QString &path);
     static FileStamp stampFile(const struct stat &info);
     // The dashboard's attract-mode video, when the folder has one
     // (docs/architecture.md, "Attract mode").
     static QLatin1String attractVideoName() { return QLatin1String("attract.mp4"); }
+    // "/media/NAME?v=…": the file's time in base 36 makes a replaced file a new URL.
+    static QString url(const QString &name, const FileStamp &stamp);
     // The suffixes of one kind of media, the preferred one first.
     static const QList<QLatin1String> &suffixes(Kind kind);
 

@@ -61,6 +61,11 @@ QString noneIfEmpty(const QString &path)
 {
     return path.isEmpty() ? QStringLiteral("none") : path;
 }
+
+QString idOrNone(int id)
+{
+    return id < 0 ? QStringLiteral("none") : QString::number(id);
+}
 } // namespace
 
 void ConfigReloader::nameRestartOnly(const GatewayConfig &next, const QString &source)
@@ -81,6 +86,9 @@ void ConfigReloader::nameRestartOnly(const GatewayConfig &next, const QString &s
         { QStringLiteral("http_timeout_s"), QString::number(m_running.httpTimeoutS), QString::number(next.httpTimeoutS) },
         { QStringLiteral("metrics"), onOff(m_running.metrics), onOff(next.metrics) },
         { QStringLiteral("stats_db"), noneIfEmpty(m_running.statsDb), noneIfEmpty(next.statsDb) },
+        { QStringLiteral("captions"), onOff(m_running.captions), onOff(next.captions) },
+        { QStringLiteral("languages"), m_running.languages.join(u','), next.languages.join(u',') },
+        { QStringLiteral("language_button"), idOrNone(m_running.languageButton), idOrNone(next.languageButton) },
     };
     // A preset mode implies its count: name the one the file sets.
     if (next.mode == QLatin1String("custom"))

@@ -72,6 +72,8 @@ QString fileValue(const QSettings &file, const QString &key, const QString &name
 {
     if (name == QLatin1String("opening-hours") || name == QLatin1String("closed-dates"))
         return ConfigLineValue::read(configFile, name).value_or(file.value(key).toStringList().join(u", "));
+    if (name == QLatin1String("languages"))
+        return file.value(key).toStringList().join(u',');
     return file.value(key).toString();
 }
 

@@ -48,6 +48,10 @@ public:
     // The staff console's password, in the configuration directory; the
     // console is off while it does not exist (docs/http.md, "/admin and /api/admin").
     QString adminPasswordFile;
+    // Captions and languages (README.md, "Captions and languages").
+    bool captions = true;     // NNN.vtt shown with the sound
+    QStringList languages;    // the default first; empty: no language variants
+    int languageButton = -1;  // the panel ID that cycles the language; -1: none
 };
 
 struct GatewayConfig::Result

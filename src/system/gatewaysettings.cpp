@@ -4,6 +4,7 @@
 #include "system/openinghours.h"
 
 #include <QHostAddress>
+#include <QRegularExpression>
 
 namespace {
 
@@ -41,6 +42,9 @@ const QList<Setting> &settings()
         { QStringLiteral("attract-after-s"), QStringLiteral("Seconds without a press, while open and silent, before attract mode: an LED chase and the dashboard's slideshow; 0: off (default: 0)."), QStringLiteral("s") },
         { QStringLiteral("attract-step-ms"), QStringLiteral("Milliseconds each LED of the attract chase and of the LED self-test stays lit, 50 to 10000 (default: 300)."), QStringLiteral("ms") },
         { QStringLiteral("stats-db"), QStringLiteral("SQLite file of the play records, or none (default: stats.sqlite in $STATE_DIRECTORY, else in ~/.local/share/selection-panel)."), QStringLiteral("file") },
+        { QStringLiteral("captions"), QStringLiteral("Show NNN.vtt captions with the sounds: on or off (default: on)."), QStringLiteral("on|off") },
+        { QStringLiteral("languages"), QStringLiteral("Languages of the sound variants (NNN.de.mp3), the default first, e.g. 'de,en' (default: none)."), QStringLiteral("list") },
+        { QStringLiteral("language-button"), QStringLiteral("The panel ID that chooses the next language instead of playing (default: none)."), QStringLiteral("id") },
     };
     return table;
 }
@@ -216,6 +220,31 @@ QString GatewaySettings::apply(GatewayConfig &config, const QString &name, const
         if (value.trimmed().isEmpty())
             return invalid("a file path, or none");
         config.statsDb = value.trimmed() == QLatin1String("none") ? QString() : value.trimmed();
+    } else if (name == QLatin1String("captions")) {
+        const QString onOff = value.trimmed();
+        if (onOff != QLatin1String("on") && onOff != QLatin1String("off"))
+            return invalid("on or off");
+        config.captions = onOff == QLatin1String("on");
+    } else if (name == QLatin1String("languages")) {
+        // Lower-case codes as in the file names: de, en, pt-br.
+        static const QRegularExpression code(QStringLiteral("^[a-z]{2,3}(-[a-z0-9]{2,8})?$"));
+        QStringList languages;
+        const QStringList parts = value.split(QLatin1Char(','));
+        for (const QString &part : parts) {
+            const QString language = part.trimmed();
+            if (language.isEmpty() && parts.size() == 1)
+                break; // none
+            if (!code.match(language).hasMatch() || languages.contains(language))
+                return invalid("distinct lower-case language codes separated by commas, e.g. de,en");
+            languages.append(language);
+        }
+        config.languages = languages;
+    } else if (name == QLatin1String("language-button")) {
+        const QString text = value.trimmed();
+        const auto id = toInteger(text, 0, 999);
+        if (text != QLatin1String("none") && !id)
+            return invalid("a panel ID from 0 to 999, or none");
+        config.languageButton = id ? int(*id) : -1;
     }
     return {};
 }

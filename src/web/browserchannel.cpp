@@ -22,7 +22,7 @@ void BrowserChannel::playbackStarted(int id)
 {
     // Stop first: a browser must never play two sounds at once. Both in
     // one write: a second small segment could wait for the first's ACK.
-    m_hub->broadcast(QStringList { encode(stop()), encode(play(m_media->item(id))) });
+    m_hub->broadcast(QStringList { encode(stop()), encode(play(m_media->item(id), m_status->language())) });
 }
 
 void BrowserChannel::playbackStopped()
@@ -52,6 +52,11 @@ void BrowserChannel::attractChanged(bool attracting)
 {
     if (attracting)
         m_hub->broadcast(encode(attract()));
+}
+
+void BrowserChannel::languageChanged(const QString &chosen)
+{
+    m_hub->broadcast(encode(language(chosen)));
 }
 
 void BrowserChannel::mediaChanged()

@@ -33,6 +33,8 @@ public Q_SLOTS:
     // Attract mode began; its end reaches browsers as `stop`, `play` or
     // `closed` from the controller's other signals.
     void attractChanged(bool attracting);
+    // The language button chose a language; empty: back to the default.
+    void languageChanged(const QString &language);
 
 private:
     const GatewayStatus *m_status;

@@ -12,6 +12,11 @@ QJsonObject typed(QLatin1StringView type)
     return { { QStringLiteral("type"), type } };
 }
 
+QJsonValue languageValue(const QString &language)
+{
+    return language.isEmpty() ? QJsonValue() : QJsonValue(language);
+}
+
 // IDs are at most three digits on the panel; anything far beyond is not an ID.
 constexpr double maxId = 999999;
 
@@ -42,6 +47,8 @@ QJsonObject state(const GatewaySnapshot &snapshot)
     // A screen that joins during attract mode joins in.
     message.insert(QStringLiteral("attract"), snapshot.attract);
     insertMedia(message, snapshot);
+    message.insert(QStringLiteral("languages"), QJsonArray::fromStringList(snapshot.languages));
+    message.insert(QStringLiteral("language"), languageValue(snapshot.language));
     return message;
 }
 
@@ -52,11 +59,19 @@ QJsonObject media(const GatewaySnapshot &snapshot)
     return message;
 }
 
-QJsonObject play(const QJsonObject &item)
+QJsonObject play(const QJsonObject &item, const QString &language)
 {
     // Exactly the item browsers preloaded, so they can match its URLs.
     QJsonObject message = item;
     message.insert(QStringLiteral("type"), QStringLiteral("play"));
+    message.insert(QStringLiteral("language"), languageValue(language));
+    return message;
+}
+
+QJsonObject language(const QString &language)
+{
+    QJsonObject message = typed(QLatin1StringView("language"));
+    message.insert(QStringLiteral("language"), languageValue(language));
     return message;
 }
 

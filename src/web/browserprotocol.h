@@ -14,7 +14,8 @@ namespace BrowserProtocol {
 // Gateway → browser.
 QJsonObject state(const GatewaySnapshot &snapshot);
 QJsonObject media(const GatewaySnapshot &snapshot);
-QJsonObject play(const QJsonObject &item);
+// `language`: the language button's choice at the press; empty: null.
+QJsonObject play(const QJsonObject &item, const QString &language = QString());
 QJsonObject stop();
 // `responding` is false while a connected panel does not answer (silent).
 QJsonObject panel(bool connected, bool responding);
@@ -24,6 +25,8 @@ QJsonObject openingChanged(bool open);
 QJsonObject volume(int level);
 // Attract mode began (docs/websocket.md); it ends with `stop`, `play` or `closed`.
 QJsonObject attract();
+// The language button chose `language` (empty: back to the default, null).
+QJsonObject language(const QString &language);
 // The text of one frame: compact JSON.
 QString encode(const QJsonObject &message);
 

@@ -101,6 +101,10 @@ GatewaySnapshot GatewayStatus::snapshot() const
     s.volume = m_volume;
     s.attract = m_controller.isAttracting();
     s.attractVideo = m_media.attractVideoUrl();
+    s.languages = m_media.languages();
+    s.language = m_controller.language();
+    s.captionsInvalid = m_media.invalidCaptions();
+    s.languagesMissing = m_media.languagesMissing();
     if (m_recorder && m_recorder->isEnabled()) {
         s.recordsEnabled = true;
         s.recordsWritten = m_recorder->written();
@@ -154,7 +158,23 @@ QJsonObject GatewayStatus::status() const
                                 { QStringLiteral("written"), qint64(s.recordsWritten) },
                                 { QStringLiteral("failed"), qint64(s.recordsFailed) },
                                 { QStringLiteral("error"), orNull(s.recordsError) } });
+    status.insert(QStringLiteral("languages"), QJsonArray::fromStringList(s.languages));
+    status.insert(QStringLiteral("language"), orNull(s.language));
+    status.insert(QStringLiteral("captions_invalid"), QJsonArray::fromStringList(s.captionsInvalid));
+    QJsonObject missingLanguages;
+    for (const auto &[language, ids] : std::as_const(s.languagesMissing)) {
+        QJsonArray list;
+        for (int id : ids)
+            list.append(id);
+        missingLanguages.insert(language, list);
+    }
+    status.insert(QStringLiteral("languages_missing"), missingLanguages);
     return status;
+}
+
+QString GatewayStatus::language() const
+{
+    return m_controller.language();
 }
 
 bool GatewayStatus::isHealthy(const GatewaySnapshot &snapshot)

@@ -31,6 +31,8 @@ public:
     // The browsers' volume, 0 to 100: from the configuration, not owned by
     // any of the objects above.
     void setVolume(int level) { m_volume = level; }
+    // The language the panel's language button chose; empty: none.
+    QString language() const;
     // The play records' state for /status (`records`); none: recording off.
     void setRecorder(const PlayRecorder *recorder) { m_recorder = recorder; }
 

@@ -255,6 +255,7 @@ QByteArray contentType(const QString &fileName)
         { QStringLiteral("json"), "application/json" },
         { QStringLiteral("txt"), "text/plain; charset=utf-8" },
         { QStringLiteral("woff2"), "font/woff2" },
+        { QStringLiteral("vtt"), "text/vtt; charset=utf-8" },
     };
     const QString suffix = QFileInfo(fileName).suffix().toLower();
     const auto it = types.constFind(suffix);

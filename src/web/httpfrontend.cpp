@@ -121,6 +121,8 @@ void HttpFrontend::testPlay(const HttpRequest &request, HttpResponder &responder
                                  .arg(id)
                                  .arg(m_controller->isOpen() ? QStringLiteral("press policy") : QStringLiteral("closed"))
                                  .toUtf8());
+    case PanelController::Outcome::Language:
+        return replyText(responder, 200, QStringLiteral("OK: language %1\n").arg(m_controller->language()).toUtf8());
     }
 }
 
