@@ -62,6 +62,9 @@ struct GatewaySnapshot
     quint64 recordsWritten = 0;   // committed to the records file
     quint64 recordsFailed = 0;    // dropped: the file could not be written
     QString recordsError;         // why it cannot be written now; empty when it can
+    int listeners = 0;            // of `browsers`, visitors' phones (role=listener)
+    int maxListeners = 0;         // listeners allowed at once; 0: none
+    QString listenUrl;            // what the QR code encodes; empty when unknown
 };
 
 #endif // GATEWAYSNAPSHOT_H

@@ -81,6 +81,8 @@ void ConfigReloader::nameRestartOnly(const GatewayConfig &next, const QString &s
         { QStringLiteral("http_timeout_s"), QString::number(m_running.httpTimeoutS), QString::number(next.httpTimeoutS) },
         { QStringLiteral("metrics"), onOff(m_running.metrics), onOff(next.metrics) },
         { QStringLiteral("stats_db"), noneIfEmpty(m_running.statsDb), noneIfEmpty(next.statsDb) },
+        { QStringLiteral("max_listeners"), QString::number(m_running.maxListeners), QString::number(next.maxListeners) },
+        { QStringLiteral("listen_url"), m_running.listenUrl, next.listenUrl },
     };
     // A preset mode implies its count: name the one the file sets.
     if (next.mode == QLatin1String("custom"))

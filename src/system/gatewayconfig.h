@@ -48,6 +48,8 @@ public:
     // The staff console's password, in the configuration directory; the
     // console is off while it does not exist (docs/http.md, "/admin and /api/admin").
     QString adminPasswordFile;
+    int maxListeners = 500; // phones on /listen at once; 0: none (docs/websocket.md, "Roles")
+    QString listenUrl;      // the QR code's address; empty: the machine's own (ListenUrl)
 };
 
 struct GatewayConfig::Result

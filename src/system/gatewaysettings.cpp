@@ -4,6 +4,7 @@
 #include "system/openinghours.h"
 
 #include <QHostAddress>
+#include <QUrl>
 
 namespace {
 
@@ -41,6 +42,8 @@ const QList<Setting> &settings()
         { QStringLiteral("attract-after-s"), QStringLiteral("Seconds without a press, while open and silent, before attract mode: an LED chase and the dashboard's slideshow; 0: off (default: 0)."), QStringLiteral("s") },
         { QStringLiteral("attract-step-ms"), QStringLiteral("Milliseconds each LED of the attract chase and of the LED self-test stays lit, 50 to 10000 (default: 300)."), QStringLiteral("ms") },
         { QStringLiteral("stats-db"), QStringLiteral("SQLite file of the play records, or none (default: stats.sqlite in $STATE_DIRECTORY, else in ~/.local/share/selection-panel)."), QStringLiteral("file") },
+        { QStringLiteral("max-listeners"), QStringLiteral("Visitors' phones that may follow the exhibit on /listen at once; 0: none (default: 500)."), QStringLiteral("n") },
+        { QStringLiteral("listen-url"), QStringLiteral("The address the dashboard's QR code shows (default: http://<first non-loopback IPv4 address>:<port>/listen)."), QStringLiteral("url") },
     };
     return table;
 }
@@ -216,6 +219,18 @@ QString GatewaySettings::apply(GatewayConfig &config, const QString &name, const
         if (value.trimmed().isEmpty())
             return invalid("a file path, or none");
         config.statsDb = value.trimmed() == QLatin1String("none") ? QString() : value.trimmed();
+    } else if (name == QLatin1String("max-listeners")) {
+        const auto count = toInteger(value, 0, 100000);
+        if (!count)
+            return invalid("a number of listeners from 0 (none) to 100000");
+        config.maxListeners = int(*count);
+    } else if (name == QLatin1String("listen-url")) {
+        const QUrl url(value.trimmed(), QUrl::StrictMode);
+        if (!value.trimmed().isEmpty()
+            && (!url.isValid() || url.host().isEmpty()
+                || (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https"))))
+            return invalid("an http:// or https:// URL, e.g. http://exhibit.local:8080/listen");
+        config.listenUrl = value.trimmed();
     }
     return {};
 }

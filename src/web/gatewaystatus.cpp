@@ -107,6 +107,9 @@ GatewaySnapshot GatewayStatus::snapshot() const
         s.recordsFailed = m_recorder->failed();
         s.recordsError = m_recorder->errorString();
     }
+    s.listeners = m_hub.listenerCount();
+    s.maxListeners = m_hub.maxListeners();
+    s.listenUrl = m_listenUrl;
     return s;
 }
 
@@ -154,6 +157,9 @@ QJsonObject GatewayStatus::status() const
                                 { QStringLiteral("written"), qint64(s.recordsWritten) },
                                 { QStringLiteral("failed"), qint64(s.recordsFailed) },
                                 { QStringLiteral("error"), orNull(s.recordsError) } });
+    status.insert(QStringLiteral("listeners"), s.listeners);
+    status.insert(QStringLiteral("max_listeners"), s.maxListeners);
+    status.insert(QStringLiteral("listen_url"), orNull(s.listenUrl));
     return status;
 }
 
@@ -182,6 +188,8 @@ QJsonObject GatewayStatus::health() const
         { QStringLiteral("serial"), s.panelConnected && s.panelResponding },
         { QStringLiteral("serial_state"), s.panelState },
         { QStringLiteral("media_complete"), s.mediaComplete },
+        // Screens only: visitors' phones (listeners) do not show the exhibit.
+        { QStringLiteral("screens"), s.browsers - s.listeners },
     };
 }
 
