@@ -179,15 +179,23 @@ void WebSocketHub::broadcast(const QStringList &texts)
 }
 
 // The same bytes to every browser: nothing is built or allocated per browser.
+// Screens first: with hundreds of phones listening, the exhibit's own screen
+// must not wait behind them (docs/websocket.md, "Roles").
 void WebSocketHub::writeToAll(QByteArrayView frames)
 {
     QList<WebSocketConnection *> stuck;
-    for (auto it = m_clients.cbegin(); it != m_clients.cend(); ++it) {
-        WebSocketConnection *client = it.key();
-        if (client->bytesToWrite() > maxPendingBytes)
-            stuck.append(client);
-        else
-            client->write(frames);
+    for (const Role role : { Role::Screen, Role::Listener }) {
+        if (role == Role::Listener && m_listeners == 0)
+            break;
+        for (auto it = m_clients.cbegin(); it != m_clients.cend(); ++it) {
+            if (it->role != role)
+                continue;
+            WebSocketConnection *client = it.key();
+            if (client->bytesToWrite() > maxPendingBytes)
+                stuck.append(client);
+            else
+                client->write(frames);
+        }
     }
     for (WebSocketConnection *client : std::as_const(stuck)) {
         qCWarning(lcWs).noquote() << "browser" << client->peer() << "does not read; dropping it";
