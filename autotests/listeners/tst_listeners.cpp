@@ -306,7 +306,8 @@ void tst_Listeners::qrCodeDecodesToListenUrl_data()
     QTest::addColumn<QString>("configured");
 
     QTest::newRow("listen_url") << u"http://exhibit.example:8080/listen"_s;
-    QTest::newRow("the machine's own") << QString();
+    // Listening on loopback only, the gateway has no address of its own to show.
+    QTest::newRow("the request's host") << QString();
 }
 
 // docs/http.md, "/listen.svg": drawn into a picture and read by zbarimg as
@@ -326,21 +327,25 @@ void tst_Listeners::qrCodeDecodesToListenUrl()
     QCOMPARE(response.header("content-type"), QByteArray("image/svg+xml"));
     const QByteArray etag = response.header("etag");
     QVERIFY(!etag.isEmpty());
-    QCOMPARE(http().request("GET", "/listen.svg", "If-None-Match: " + etag + "\r\n").status, 304);
+    // A 304 has no body and no length: the client reads it to the close.
+    QCOMPARE(http().request("GET", "/listen.svg", "If-None-Match: " + etag + "\r\nConnection: close\r\n").status, 304);
 
     // Without an address of its own the request's host stands in.
-    QString expected = json("/status").value("listen_url"_L1).toString();
-    if (!configured.isEmpty())
-        QCOMPARE(expected, configured);
-    else if (expected.isEmpty())
+    const QJsonValue listenUrl = json("/status").value("listen_url"_L1);
+    QString expected = configured;
+    if (configured.isEmpty()) {
+        QVERIFY(listenUrl.isNull());
         expected = u"http://127.0.0.1:%1/listen"_s.arg(m_gateway->port());
+    } else {
+        QCOMPARE(listenUrl.toString(), configured);
+    }
 
     const QString svg = m_dir.filePath(u"listen.svg"_s);
     const QString png = m_dir.filePath(u"listen.png"_s);
     QVERIFY(writeFile(svg, response.body));
     QCOMPARE(QProcess::execute(rsvg, { u"--width=400"_s, u"--height=400"_s, u"--output"_s, png, svg }), 0);
     QProcess reader;
-    reader.start(zbarimg, { u"--quiet"_s, u"--raw"_s, png });
+    reader.start(zbarimg, { u"--quiet"_s, u"--raw"_s, u"--nodbus"_s, png });
     QVERIFY(reader.waitForFinished(10000));
     QCOMPARE(reader.exitCode(), 0);
     QCOMPARE(QString::fromUtf8(reader.readAllStandardOutput()).trimmed(), expected);
