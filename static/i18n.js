@@ -34,6 +34,7 @@ const TEXTS = {
         listenConnecting: 'Connecting…',
         listenLost: 'Connection lost – reconnecting…',
         listenTapAgain: 'Tap “Start listening” to hear this story.',
+        listenFull: 'Too many people are listening right now — please try again in a minute.',
     },
     de: {
         idleTitle: 'Drücken Sie eine Taste',
@@ -67,6 +68,7 @@ const TEXTS = {
         listenConnecting: 'Verbinde…',
         listenLost: 'Verbindung unterbrochen – verbinde neu…',
         listenTapAgain: 'Tippen Sie auf „Zuhören“, um diese Geschichte zu hören.',
+        listenFull: 'Gerade hören zu viele Menschen zu – bitte versuchen Sie es in einer Minute noch einmal.',
     },
 };
 

@@ -16,6 +16,8 @@ const RECONNECT_DELAYS_MS = [250, 500, 1000, 2000, 3000]; // the last one repeat
 const PING_INTERVAL_MS = 5000;
 const SILENCE_LIMIT_MS = 15000; // the gateway answers every ping
 const LANG_KEY = 'selection-panel.listen-lang';
+// A full house (max_listeners) is asked again after this long, not every 3 s.
+const FULL_RETRY_MS = 30000;
 
 const $ = (id) => document.getElementById(id);
 const audio = $('audio');
@@ -27,6 +29,7 @@ let attempt = 0;
 let retryTimer = 0;
 let pingTimer = 0;
 let lastFrameAt = 0;
+let opened = false; // the current socket got its 101
 let unlocked = false;
 let languages = [];
 let items = new Map();
@@ -207,7 +210,9 @@ function connect() {
     clearTimeout(retryTimer);
     const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws?role=listener`);
     socket = ws;
+    opened = false;
     ws.onopen = () => {
+        opened = true;
         lastFrameAt = Date.now();
         setServer('up');
         clearInterval(pingTimer);
@@ -234,6 +239,16 @@ function drop(ws) {
     const delay = RECONNECT_DELAYS_MS[Math.min(attempt, RECONNECT_DELAYS_MS.length - 1)];
     attempt += 1;
     retryTimer = setTimeout(connect, Math.round(delay * (0.8 + Math.random() * 0.4)));
+    // A refused upgrade does not say why; the page does: 503 while every
+    // listener place is taken (docs/http.md, "/listen").
+    if (!opened && attempt >= 2) {
+        fetch('/listen', { method: 'HEAD', cache: 'no-store' }).then((reply) => {
+            if (reply.status !== 503 || socket) return;
+            clearTimeout(retryTimer);
+            $('conn').textContent = tr('listenFull');
+            retryTimer = setTimeout(connect, Math.round(FULL_RETRY_MS * (0.8 + Math.random() * 0.4)));
+        }, () => {});
+    }
 }
 
 // Back from a locked screen, a frozen tab or a lost network: a socket that

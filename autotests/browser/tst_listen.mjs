@@ -56,13 +56,14 @@ for (let id = 0; id < 10; ++id) {
     fs.writeFileSync(path.join(media, `${base}.mp3`), silentMp3(id === 1 ? 3 : 20));
 }
 
-async function startGateway() {
+async function startGateway(extraArgs = []) {
     gatewayRuns += 1;
     const config = path.join(tmpDir, 'empty.conf');
     fs.writeFileSync(config, '');
     gateway = run.startProcess(`listen-gateway-${gatewayRuns}`, gatewayBin, [
         '--config', config, '--serial-port', serialPath, '--http-host', '127.0.0.1', '--http-port', String(port),
         '--media-dir', media, '--mode', 'prototype', '--stats-db', 'none', '--end-grace-ms', String(END_GRACE_MS),
+        ...extraArgs,
     ]);
     await waitForGateway(gateway, port);
 }
@@ -215,6 +216,24 @@ test('the listen page on a phone beside a dashboard', async (t) => {
         await waitFor('the phone to be back as a listener', async () => (await status()).listeners === 1, 10_000);
         await press(4);
         await waitPlaying(listen, 4);
+    });
+
+    await step(t, 'every place taken (max_listeners 1): the page says so, and so does a phone that lost its place', async () => {
+        const other = await listen.context().newPage();
+        logPage(other, path.join(artifactsDir, 'listen-phone2-console.log'), (e) => pageErrors.push(String(e)));
+        await other.goto(`http://127.0.0.1:${port}/listen`);
+        await waitFor('two phones listening', async () => (await status()).listeners === 2);
+        // Back with room for one: both reconnect, one of them is refused.
+        await stopProcess(gateway);
+        await startGateway(['--max-listeners', '1']);
+        const saysFull = (page) => page.evaluate(
+            () => /Too many people are listening/.test(document.getElementById('conn').textContent));
+        await waitFor('the refused phone to say why', async () => (await saysFull(listen)) !== (await saysFull(other)),
+            15_000, 100);
+        assert.equal((await status()).listeners, 1);
+        const full = await fetch(`http://127.0.0.1:${port}/listen`);
+        assert.equal(full.status, 503);
+        assert.match(await full.text(), /Too many people are listening right now/);
         assert.deepEqual(pageErrors, [], 'no uncaught script errors');
     });
 });
