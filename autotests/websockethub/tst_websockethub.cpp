@@ -572,6 +572,7 @@ void tst_WebSocketHub::rolesOnUpgrade_data()
     QTest::newRow("unknown role") << u"?role=speaker"_s << 500 << 400 << 0 << 0;
     QTest::newRow("empty role") << u"?role="_s << 500 << 400 << 0 << 0;
     QTest::newRow("case matters") << u"?role=Listener"_s << 500 << 400 << 0 << 0;
+    QTest::newRow("line break in it") << u"?role=list%0Aener"_s << 500 << 400 << 0 << 0;
     QTest::newRow("listeners off") << u"?role=listener"_s << 0 << 503 << 0 << 0;
     QTest::newRow("screen, listeners off") << u"?role=screen"_s << 0 << 101 << 1 << 0;
 }
@@ -589,8 +590,11 @@ void tst_WebSocketHub::rolesOnUpgrade()
     QCOMPARE(upgradeStatus(&socket, query), status);
     QTRY_COMPARE(m_hub->screenCount(), screens);
     QCOMPARE(m_hub->listenerCount(), listeners);
-    if (status == 400)
+    if (status == 400) {
         QCOMPARE(countWarnings(u"unknown role"_s), 1);
+        // One line, whatever the browser put in the value.
+        QVERIFY2(!s_warnings.join(u'|').contains(u'\n'), qPrintable(s_warnings.join(u'|')));
+    }
 }
 
 // Both hear every broadcast; only the screen's `ended` reaches the controller.

@@ -94,12 +94,13 @@ void WebSocketHub::handleUpgrade(QTcpSocket *socket, const HttpRequest &request)
     const std::optional<Role> role = roleOf(request);
     if (!role) {
         qCWarning(lcWs).noquote() << "refused WebSocket upgrade from" << socket->peerAddress().toString()
-                                  << "- unknown role" << QUrlQuery(request.url).queryItemValue(QStringLiteral("role")).left(40);
+                                  << "- unknown role"
+                                  // Encoded: the value is the browser's, and may hold a line break.
+                                  << QUrlQuery(request.url).queryItemValue(QStringLiteral("role"), QUrl::FullyEncoded).left(40);
         return refuseUpgrade(socket, 400, "Unknown role: use role=screen or role=listener\n");
     }
     if (*role == Role::Listener && !hasRoomForListener()) {
-        // Logged once per full house would need state; at debug level each
-        // refusal costs nothing when the log is quiet.
+        // At debug level: a crowd reloading at a full house would flood the log.
         qCDebug(lcWs).noquote() << "refused listener from" << socket->peerAddress().toString() << "-"
                                 << m_listeners << "of" << m_maxListeners << "listening";
         return refuseUpgrade(socket, 503, "Too many people are listening right now: please try again in a minute\n");
