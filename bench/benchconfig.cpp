@@ -11,7 +11,7 @@ QStringList BenchConfig::allScenarios()
 {
     return {QStringLiteral("baseline"), QStringLiteral("startup"), QStringLiteral("latency1"),
             QStringLiteral("latency100"), QStringLiteral("latency1000"), QStringLiteral("burst"),
-            QStringLiteral("idle"), QStringLiteral("download")};
+            QStringLiteral("idle"), QStringLiteral("download"), QStringLiteral("listeners500")};
 }
 
 namespace {
@@ -76,6 +76,12 @@ BenchConfig::ParseResult BenchConfig::parse(const QStringList &arguments, QStrin
                        "CPU with all clients connected is measured (default 30, one keep-alive "
                        "round; 1 with --quick)."),
         QStringLiteral("s"));
+    const QCommandLineOption listenersOpt(QStringLiteral("listeners"),
+        QStringLiteral("Listener clients (/ws?role=listener, visitors' phones) of listeners500, "
+                       "beside its one screen (default 500; 100 with --quick)."),
+        QStringLiteral("n"));
+    const QCommandLineOption listenerIntervalOpt(QStringLiteral("interval-listeners"),
+        QStringLiteral("Milliseconds between presses in listeners500 (default 50)."), QStringLiteral("ms"));
     const QCommandLineOption compareOpt(QStringLiteral("compare"),
         QStringLiteral("A second gateway command template, with the same placeholders as --server. "
                        "Every scenario but the soak runs for both gateways, alternately, --repeat "
@@ -112,7 +118,7 @@ BenchConfig::ParseResult BenchConfig::parse(const QStringList &arguments, QStrin
     const QCommandLineOption soakOpt(QStringLiteral("soak-minutes"),
         QStringLiteral("Length of the soak scenario, a museum day compressed (default 60; 1 with --quick)."),
         QStringLiteral("min"));
-    p.addOptions({serverOpt, gatewayOpt, scenarioOpt, jsonOpt, logDirOpt, pressesOpt, intervalOpt, clientsOpt, largeClientsOpt, largeIntervalOpt, largeQuietOpt, compareOpt, burstOpt, burstClientsOpt, idleOpt, startupRunsOpt, mediaOpt, firstIdOpt, downloadMbOpt, downloadClientsOpt, baselineOpt, timeoutOpt, repeatOpt, quickOpt, soakOpt});
+    p.addOptions({serverOpt, gatewayOpt, scenarioOpt, jsonOpt, logDirOpt, pressesOpt, intervalOpt, clientsOpt, largeClientsOpt, largeIntervalOpt, largeQuietOpt, listenersOpt, listenerIntervalOpt, compareOpt, burstOpt, burstClientsOpt, idleOpt, startupRunsOpt, mediaOpt, firstIdOpt, downloadMbOpt, downloadClientsOpt, baselineOpt, timeoutOpt, repeatOpt, quickOpt, soakOpt});
 
     if (!p.parse(arguments)) {
         *message = p.errorText();
@@ -147,6 +153,7 @@ BenchConfig::ParseResult BenchConfig::parse(const QStringList &arguments, QStrin
         largeClients = 200;
         largeIntervalMs = 20;
         largeQuietSeconds = 1;
+        listenerClients = 100;
     }
 
     struct IntOpt { const QCommandLineOption &opt; int *value; int min; int max; };
@@ -157,6 +164,8 @@ BenchConfig::ParseResult BenchConfig::parse(const QStringList &arguments, QStrin
         {largeClientsOpt, &largeClients, 1, 100000},
         {largeIntervalOpt, &largeIntervalMs, 0, 10000},
         {largeQuietOpt, &largeQuietSeconds, 0, 3600},
+        {listenersOpt, &listenerClients, 1, 100000},
+        {listenerIntervalOpt, &listenerIntervalMs, 0, 10000},
         {burstOpt, &burstPresses, 1, 1000000},
         {burstClientsOpt, &burstClients, 1, 10000},
         {idleOpt, &idleSeconds, 1, 3600},
@@ -240,6 +249,8 @@ QJsonObject BenchConfig::toJson() const
     o[QStringLiteral("clients_large")] = largeClients;
     o[QStringLiteral("interval_large_ms")] = largeIntervalMs;
     o[QStringLiteral("quiet_large_s")] = largeQuietSeconds;
+    o[QStringLiteral("listeners")] = listenerClients;
+    o[QStringLiteral("interval_listeners_ms")] = listenerIntervalMs;
     o[QStringLiteral("burst_presses")] = burstPresses;
     o[QStringLiteral("burst_clients")] = burstClients;
     o[QStringLiteral("idle_s")] = idleSeconds;

@@ -30,6 +30,8 @@ public:
     int largeClients = 1000;
     int largeIntervalMs = 50;
     int largeQuietSeconds = 30;   // one keep-alive round of the gateway
+    int listenerClients = 500;    // phones of listeners500, beside one screen
+    int listenerIntervalMs = 50;
     int burstPresses = 1000;
     int burstClients = 20;
     int idleSeconds = 10;

@@ -52,7 +52,7 @@ QJsonObject withTotals(QJsonObject run)
         run[QStringLiteral("burst")] = b;
     }
     for (const QString &s : {QStringLiteral("latency1"), QStringLiteral("latency100"),
-                             QStringLiteral("latency1000")}) {
+                             QStringLiteral("latency1000"), QStringLiteral("listeners500")}) {
         if (!run.contains(s))
             continue;
         QJsonObject l = run.value(s).toObject();
@@ -238,12 +238,16 @@ QString BenchReport::table() const
     }
 
     for (const QString &s : {QStringLiteral("latency1"), QStringLiteral("latency100"),
-                             QStringLiteral("latency1000")}) {
+                             QStringLiteral("latency1000"), QStringLiteral("listeners500")}) {
         if (!m_median.contains(s))
             continue;
         const int clients = int(number(s + QStringLiteral("/clients")));
-        t += QStringLiteral("\n%1: %2 client(s), a press every %3 ms (ms)\n")
-                 .arg(s).arg(clients).arg(formatted(number(s + QStringLiteral("/interval_ms")), 0));
+        const double listeners = number(s + QStringLiteral("/listeners"));
+        t += QStringLiteral("\n%1: %2 client(s)%3, a press every %4 ms (ms)\n")
+                 .arg(s).arg(clients)
+                 .arg(std::isnan(listeners) ? QString()
+                                            : QStringLiteral(" and %1 listeners").arg(formatted(listeners, 0)))
+                 .arg(formatted(number(s + QStringLiteral("/interval_ms")), 0));
         t += row({QStringLiteral(""), QStringLiteral("n"), QStringLiteral("p50"), QStringLiteral("p90"),
                   QStringLiteral("p99"), QStringLiteral("max"), QStringLiteral("lost")}, lw);
         latencyRow(QStringLiteral("press -> LEDSET"), s + QStringLiteral("/latency_ms/ledset"),
@@ -251,6 +255,8 @@ QString BenchReport::table() const
         latencyRow(QStringLiteral("press -> play, first client"), s + QStringLiteral("/latency_ms/play_first"),
                    s + QStringLiteral("/lost/play"));
         latencyRow(QStringLiteral("press -> play, last client"), s + QStringLiteral("/latency_ms/play_last"),
+                   QString());
+        latencyRow(QStringLiteral("press -> play, last listener"), s + QStringLiteral("/latency_ms/listener_last"),
                    QString());
         latencyRow(QStringLiteral("ended -> LEDCLR"), s + QStringLiteral("/latency_ms/ledclr"),
                    s + QStringLiteral("/lost/ledclr"));

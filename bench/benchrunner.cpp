@@ -104,6 +104,10 @@ QJsonObject BenchRunner::runScenario(const QString &s)
         return runIdle();
     if (s == QLatin1String("download"))
         return runDownload();
+    // One screen and the phones of a crowd (docs/websocket.md, "Roles"). A
+    // gateway without the listener role takes them as screens: still timed.
+    if (s == QLatin1String("listeners500"))
+        return runLatency(s, 1, m_config.listenerIntervalMs, 0, m_config.listenerClients);
     return QJsonObject();
 }
 
@@ -132,8 +136,14 @@ bool BenchRunner::startSession(GatewaySession &session, const QString &scenario,
 bool BenchRunner::connectClients(GatewaySession &session, WsClientPool &pool, int count,
                                  const QString &scenario, QJsonObject *out)
 {
+    return connectClients(session, pool, count, scenario, session.wsUrl(), out);
+}
+
+bool BenchRunner::connectClients(GatewaySession &session, WsClientPool &pool, int count,
+                                 const QString &scenario, const QUrl &url, QJsonObject *out)
+{
     const qint64 t0 = MonoClock::nowNs();
-    pool.open(session.wsUrl(), count);
+    pool.open(url, count);
     // Ready = the state message arrived, so the gateway counts the client.
     const bool ok = EventWait::until(
         [&] { return pool.readyCount() + pool.failedCount() >= count || !session.isRunning(); },
@@ -204,10 +214,12 @@ QJsonObject BenchRunner::runStartup()
 }
 
 QJsonObject BenchRunner::runLatency(const QString &name, int clients, int intervalMs,
-                                    int quietSeconds)
+                                    int quietSeconds, int listeners)
 {
     QJsonObject out;
     out[QStringLiteral("clients")] = clients;
+    if (listeners > 0)
+        out[QStringLiteral("listeners")] = listeners;
     out[QStringLiteral("presses")] = m_config.presses;
     out[QStringLiteral("interval_ms")] = intervalMs;
     GatewaySession session;
@@ -219,14 +231,21 @@ QJsonObject BenchRunner::runLatency(const QString &name, int clients, int interv
     WsClientPool pool;
     if (!connectClients(session, pool, clients, name, &out))
         return out;
+    WsClientPool phones;
+    if (listeners > 0) {
+        QUrl url = session.wsUrl();
+        url.setQuery(QStringLiteral("role=listener"));
+        if (!connectClients(session, phones, listeners, name, url, &out))
+            return out;
+    }
     mem[QStringLiteral("rss_clients_kb")] = ProcStats::rssKb(pid);
     const qint64 cpu0 = ProcStats::cpuNs(pid);
     LoadMonitor load;
     load.start(pid);
 
     PtyPanel *panel = session.panel();
-    const QList<ProgressSource *> watched{panel, &pool, &session};
-    LatencyStats ledset, playFirst, playLast, ledclr;
+    const QList<ProgressSource *> watched{panel, &pool, &phones, &session};
+    LatencyStats ledset, playFirst, playLast, ledclr, listenerLast;
     int lostLedset = 0, lostPlay = 0, lostLedclr = 0, unexpected = 0, timeouts = 0;
     int inARow = 0;
     const qint64 interval = qint64(intervalMs) * kMs;
@@ -245,6 +264,8 @@ QJsonObject BenchRunner::runLatency(const QString &name, int clients, int interv
         panel->clearEvents();
         pool.clearPlays();
         pool.setPlayTarget(clients);
+        phones.clearPlays();
+        phones.setPlayTarget(listeners);
         const auto ledsetNs = [&] {
             for (const PtyPanel::LedEvent &e : panel->events())
                 if (e.id == id)
@@ -258,7 +279,10 @@ QJsonObject BenchRunner::runLatency(const QString &name, int clients, int interv
             continue;
         }
         const bool complete = EventWait::until(
-            [&] { return (ledsetNs() >= 0 && pool.playTotal() >= clients) || !session.isRunning(); },
+            [&] {
+                return (ledsetNs() >= 0 && pool.playTotal() >= clients && phones.playTotal() >= listeners)
+                    || !session.isRunning();
+            },
             m_config.timeoutMs, watched);
 
         const qint64 ls = ledsetNs();
@@ -288,6 +312,23 @@ QJsonObject BenchRunner::runLatency(const QString &name, int clients, int interv
             playFirst.add(lo - t0);
             playLast.add(hi - t0);
         }
+        qint64 lastPhone = 0;
+        for (int c = 0; c < listeners; ++c) {
+            qint64 at = -1;
+            for (const WsClientPool::Play &p : phones.plays(c)) {
+                if (p.id == id && at < 0)
+                    at = p.ns;
+                else
+                    ++unexpected;
+            }
+            if (at < 0) {
+                ++lostPlay;
+                all = false;
+            }
+            lastPhone = qMax(lastPhone, at);
+        }
+        if (all && listeners > 0)
+            listenerLast.add(lastPhone - t0);
         if (!complete || ls < 0 || !all) {
             ++timeouts;
             if (++inARow >= 10) {
@@ -318,12 +359,16 @@ QJsonObject BenchRunner::runLatency(const QString &name, int clients, int interv
     int reordered = 0;
     for (int c = 0; c < pool.size(); ++c)
         reordered += pool.orderErrors(c);
+    for (int c = 0; c < phones.size(); ++c)
+        reordered += phones.orderErrors(c);
 
     QJsonObject lat;
     lat[QStringLiteral("ledset")] = ledset.toJson();
     lat[QStringLiteral("play_first")] = playFirst.toJson();
     lat[QStringLiteral("play_last")] = playLast.toJson();
     lat[QStringLiteral("ledclr")] = ledclr.toJson();
+    if (listeners > 0)
+        lat[QStringLiteral("listener_last")] = listenerLast.toJson();
     out[QStringLiteral("latency_ms")] = lat;
     out[QStringLiteral("presses_done")] = done;
     QJsonObject lost;
@@ -342,7 +387,7 @@ QJsonObject BenchRunner::runLatency(const QString &name, int clients, int interv
     // What one more connected browser costs the gateway.
     mem[QStringLiteral("rss_per_client_kb")] =
         (mem.value(QStringLiteral("rss_clients_kb")).toDouble()
-         - mem.value(QStringLiteral("rss_idle_kb")).toDouble()) / clients;
+         - mem.value(QStringLiteral("rss_idle_kb")).toDouble()) / (clients + listeners);
 
     if (quietSeconds > 0 && session.isRunning()) {
         // All clients connected, nothing pressed: what remains is the
@@ -372,11 +417,11 @@ QJsonObject BenchRunner::runLatency(const QString &name, int clients, int interv
     }
     mem[QStringLiteral("rss_peak_kb")] = ProcStats::peakRssKb(pid);
     out[QStringLiteral("gateway")] = mem;
-    out[QStringLiteral("clients_dropped")] = pool.failedCount();
+    out[QStringLiteral("clients_dropped")] = pool.failedCount() + phones.failedCount();
     if (lostLedset + lostPlay + lostLedclr > 0)
         problem(name, QStringLiteral("lost %1 LEDSET, %2 play, %3 LEDCLR; %4 of %5 clients disconnected")
                           .arg(lostLedset).arg(lostPlay).arg(lostLedclr)
-                          .arg(pool.failedCount()).arg(clients), &out);
+                          .arg(pool.failedCount() + phones.failedCount()).arg(clients + listeners), &out);
     if (reordered + unexpected > 0)
         problem(name, QStringLiteral("%1 play without its stop, %2 unexpected play")
                           .arg(reordered).arg(unexpected), &out);

@@ -6,6 +6,7 @@
 #include <QJsonObject>
 #include <QObject>
 #include <QStringList>
+#include <QUrl>
 
 class GatewaySession;
 class WsClientPool;
@@ -35,7 +36,10 @@ public:
 private:
     QJsonObject runBaseline();
     QJsonObject runStartup();
-    QJsonObject runLatency(const QString &name, int clients, int intervalMs, int quietSeconds);
+    // `listeners` more clients connect as visitors' phones (/ws?role=listener)
+    // and are timed apart from the `clients` screens.
+    QJsonObject runLatency(const QString &name, int clients, int intervalMs, int quietSeconds,
+                           int listeners = 0);
     QJsonObject runBurst();
     QJsonObject runIdle();
     QJsonObject runDownload();
@@ -44,6 +48,8 @@ private:
                       QJsonObject *out);
     bool connectClients(GatewaySession &session, WsClientPool &pool, int count,
                         const QString &scenario, QJsonObject *out);
+    bool connectClients(GatewaySession &session, WsClientPool &pool, int count,
+                        const QString &scenario, const QUrl &url, QJsonObject *out);
     void problem(const QString &scenario, const QString &text, QJsonObject *out = nullptr);
     // What this gateway cannot do: a problem, or "unavailable" when lenient.
     void unavailable(const QString &scenario, const QString &text, QJsonObject *out);

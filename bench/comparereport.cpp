@@ -136,6 +136,10 @@ QString CompareReport::titleOf(const QString &s) const
             .arg(s, n(QStringLiteral("clients")), n(QStringLiteral("interval_ms")),
                  n(QStringLiteral("presses")));
     }
+    if (s == QLatin1String("listeners500")) {
+        return QStringLiteral("%1: one screen and %2 listeners, a press every %3 ms, %4 presses")
+            .arg(s, n(QStringLiteral("listeners")), n(QStringLiteral("interval_ms")), n(QStringLiteral("presses")));
+    }
     if (s == QLatin1String("baseline"))
         return QStringLiteral("baseline: the measuring side alone, once per pair (ms)");
     if (s == QLatin1String("burst")) {
@@ -163,10 +167,12 @@ QList<CompareReport::Row> CompareReport::rowsOf(const QString &s) const
             rows << Row{label + QLatin1Char(' ') + q + QStringLiteral(" (ms)"), base + q, 1, 3};
     };
     const double kb = 1.0 / 1024;
-    if (s.startsWith(QLatin1String("latency"))) {
+    if (s.startsWith(QLatin1String("latency")) || s == QLatin1String("listeners500")) {
         percentiles(QStringLiteral("press -> LEDSET"), p + QStringLiteral("latency_ms/ledset/"));
         percentiles(QStringLiteral("press -> play, first client"), p + QStringLiteral("latency_ms/play_first/"));
         percentiles(QStringLiteral("press -> play, last client"), p + QStringLiteral("latency_ms/play_last/"));
+        if (s == QLatin1String("listeners500"))
+            percentiles(QStringLiteral("press -> play, last listener"), p + QStringLiteral("latency_ms/listener_last/"));
         percentiles(QStringLiteral("ended -> LEDCLR"), p + QStringLiteral("latency_ms/ledclr/"));
         rows << Row{QStringLiteral("lost (LEDSET, play, LEDCLR)"), p + QStringLiteral("lost_total"), 1, 0}
              << Row{QStringLiteral("gateway CPU per press (ms)"), p + QStringLiteral("gateway/cpu_per_press_ms"), 1, 3}

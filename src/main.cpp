@@ -17,6 +17,7 @@
 #include "web/browserchannel.h"
 #include "web/gatewaystatus.h"
 #include "web/httpfrontend.h"
+#include "web/listenurl.h"
 #include "web/statsapi.h"
 #include "web/websockethub.h"
 
@@ -88,6 +89,7 @@ int main(int argc, char *argv[])
     PanelLink link(config.serialPort, config.baudRate);
     link.setPingInterval(config.pingIntervalS * 1000);
     WebSocketHub hub;
+    hub.setMaxListeners(config.maxListeners);
     GatewayStatus status(config.mode, controller, link, hub, media);
     status.setVolume(config.volume);
     BrowserChannel browsers(&status, &media, &hub);
@@ -166,6 +168,10 @@ int main(int argc, char *argv[])
         qCCritical(lcHttp).noquote() << http.errorString();
         return 1;
     }
+    // Known once the port is: --http-port 0 takes any free one.
+    status.setListenUrl(ListenUrl::resolve(config.listenUrl, config.httpHost, http.serverPort()));
+    if (config.maxListeners > 0)
+        qCInfo(lcHttp).noquote() << "phones listen at" << status.snapshot().listenUrl;
     media.startWatching();
     link.start();
     systemd.notifyReady();

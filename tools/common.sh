@@ -29,14 +29,19 @@ taglib_dev=$(taglib_dev_package "$(. /etc/os-release 2>/dev/null && echo "${VERS
 # What building the gateway with CMake needs; all but TagLib's are named the
 # same on bookworm (Qt 6.4) and trixie (Qt 6.8). Qt's SQLite driver is a
 # plugin, loaded at run time: the play records and their tests need it.
+# libqrencode draws the /listen page's QR code.
 build_packages=(cmake ninja-build g++ pkg-config libsystemd-dev
                 qt6-base-dev qt6-serialport-dev qt6-websockets-dev
-                "$taglib_dev" libqt6sql6-sqlite)
+                "$taglib_dev" libqt6sql6-sqlite libqrencode-dev)
 # CI also builds selection-panel.pro, with qmake and make.
 ci_build_packages=("${build_packages[@]}" qmake6 make)
-# The tests on top: the browser test drives Chromium against a socat pty.
+# The tests on top: the browser test drives Chromium against a socat pty;
+# the QR code test draws the code with rsvg-convert and reads it with zbarimg.
 # shellcheck disable=SC2034 # used by run-tests.sh
 test_packages=("${ci_build_packages[@]}" socat chromium ca-certificates prometheus)
+# shellcheck disable=SC2034 # used by run-tests.sh and qt68-check.sh
+qr_test_packages=(librsvg2-bin zbar-tools)
+test_packages+=("${qr_test_packages[@]}")
 # The fuzzers (tools/fuzz.sh): clang with libFuzzer and the sanitizer runtimes
 # (libclang-rt-dev names the current version's), and llvm for llvm-symbolizer,
 # which turns their stack traces into file:line.

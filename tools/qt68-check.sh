@@ -24,6 +24,8 @@ for package in "${ci_build_packages[@]}"; do
     [ "$package" = "$taglib_dev" ] || packages+=("$package")
 done
 packages+=("$(taglib_dev_package "$suite")")
+# What the QR code test reads the code with; without them it skips.
+packages+=("${qr_test_packages[@]}")
 
 for arg in "$@"; do
     case "$arg" in

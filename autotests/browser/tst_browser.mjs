@@ -107,11 +107,11 @@ function watchPage(watched, consoleLogName) {
 }
 
 // The dashboard's scripts as the gateway ships them (resources.qrc); the staff
-// console's own (admin.*) are tst_console's.
+// console's own (admin.*) are tst_console's, the phones' page's (listen.js) tst_listen's.
 function shippedScripts() {
     const qrc = fs.readFileSync(path.join(HERE, '..', '..', 'resources.qrc'), 'utf8');
     return [...qrc.matchAll(/<file>(static\/[^<]+\.js)<\/file>/g)].map((m) => `/${m[1]}`)
-        .filter((script) => !script.startsWith('/static/admin')).sort();
+        .filter((script) => !script.startsWith('/static/admin') && script !== '/static/listen.js').sort();
 }
 
 function endedIds() {

@@ -1527,7 +1527,7 @@ void TestGateway::attractMode()
     QVERIFY(browser);
 
     // The chase: every ID in turn, from the first.
-    for (const QByteArray &line : { "LEDSET 000", "LEDSET 001", "LEDSET 002", "LEDSET 003", "LEDSET 004" })
+    for (const char *line : { "LEDSET 000", "LEDSET 001", "LEDSET 002", "LEDSET 003", "LEDSET 004" })
         QVERIFY(expectLine(line, 5000));
     QCOMPARE(browser->take(), message(u"attract"_s));
     QCOMPARE(status().value("attract"_L1).toBool(false), true);

@@ -51,6 +51,8 @@ private Q_SLOTS:
     void captionsAndLanguages();
     void captionsAndLanguagesInvalid_data();
     void captionsAndLanguagesInvalid();
+    void listenerOptions_data();
+    void listenerOptions();
 
 private:
     // Writes the INI files of a row; "@config" in the arguments becomes the given file.
@@ -957,4 +959,46 @@ void tst_GatewayConfig::statsDbOption()
     QVERIFY2(result.outcome == GatewayConfig::Outcome::Run, qPrintable(result.message));
     expected.replace(QLatin1String("@appdata"), QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation));
     QCOMPARE(result.config.statsDb, expected);
+}
+
+// `max_listeners` and `listen_url` (README.md, "Listening on one's own phone").
+void tst_GatewayConfig::listenerOptions_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QByteArray>("file");
+    QTest::addColumn<int>("maxListeners"); // -1: refused, naming the option
+    QTest::addColumn<QString>("listenUrl");
+
+    QTest::newRow("defaults") << QStringList() << QByteArray() << 500 << QString();
+    QTest::newRow("none") << QStringList{ "--max-listeners", "0" } << QByteArray() << 0 << QString();
+    QTest::newRow("file") << QStringList{ "--config", "@config" }
+                          << QByteArray("max_listeners = 40\nlisten_url = https://exhibit.example/listen\n") << 40
+                          << QStringLiteral("https://exhibit.example/listen");
+    QTest::newRow("with port") << QStringList{ "--listen-url", "http://10.0.0.5:8080/listen" } << QByteArray()
+                               << 500 << QStringLiteral("http://10.0.0.5:8080/listen");
+    QTest::newRow("negative") << QStringList{ "--max-listeners", "-1" } << QByteArray() << -1 << QString();
+    QTest::newRow("too many") << QStringList{ "--max-listeners", "100001" } << QByteArray() << -1 << QString();
+    QTest::newRow("not a number") << QStringList{ "--max-listeners", "lots" } << QByteArray() << -1 << QString();
+    QTest::newRow("no scheme") << QStringList{ "--listen-url", "exhibit.example/listen" } << QByteArray() << -1
+                               << QString();
+    QTest::newRow("ftp") << QStringList{ "--listen-url", "ftp://exhibit.example/listen" } << QByteArray() << -1
+                         << QString();
+}
+
+void tst_GatewayConfig::listenerOptions()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QByteArray, file);
+    QFETCH(int, maxListeners);
+    QFETCH(QString, listenUrl);
+
+    const GatewayConfig::Result result = GatewayConfig::parse(prepare(arguments, file, {}), defaults());
+    if (maxListeners < 0) {
+        QCOMPARE(result.outcome, GatewayConfig::Outcome::Error);
+        QVERIFY2(result.message.contains(arguments.first()), qPrintable(result.message));
+        return;
+    }
+    QVERIFY2(result.outcome == GatewayConfig::Outcome::Run, qPrintable(result.message));
+    QCOMPARE(result.config.maxListeners, maxListeners);
+    QCOMPARE(result.config.listenUrl, listenUrl);
 }

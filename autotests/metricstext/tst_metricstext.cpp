@@ -45,6 +45,7 @@ GatewaySnapshot busy()
     s.recordsEnabled = true;
     s.recordsWritten = 250;
     s.recordsFailed = 3;
+    s.listeners = 2; // of the 3 browsers
     s.pressesByOutcome = { { u"played"_s, 120 }, { u"stopped"_s, 1 }, { u"ignored"_s, 30 }, { u"rejected"_s, 4 } };
     s.playbacksEndedByHow = { { u"completed"_s, 100 }, { u"timer"_s, 9 }, { u"preempted"_s, 10 },
                               { u"stopped"_s, 1 } };
@@ -113,6 +114,8 @@ void tst_MetricsText::lines_data()
                                       u"selection_panel_records_written_total 0"_s,
                                       u"# TYPE selection_panel_records_failed_total counter"_s,
                                       u"selection_panel_records_failed_total 0"_s,
+                                      u"# TYPE selection_panel_listeners_connected gauge"_s,
+                                      u"selection_panel_listeners_connected 0"_s,
                               };
     QTest::newRow("busy") << busy()
                           << QStringList{
@@ -138,6 +141,7 @@ void tst_MetricsText::lines_data()
                                      u"selection_panel_media_missing_files 2"_s,
                                      u"selection_panel_records_written_total 250"_s,
                                      u"selection_panel_records_failed_total 3"_s,
+                                     u"selection_panel_listeners_connected 2"_s,
                              };
     GatewaySnapshot lost = quiet();
     lost.panelConnected = false;
@@ -237,7 +241,8 @@ void tst_MetricsText::everyFamilyHasHelpAndType()
                                 u"attract"_s, u"serial_connected"_s, u"serial_responding"_s, u"serial_reconnects_total"_s,
                                 u"serial_lines_dropped_total"_s, u"browsers_connected"_s,
                                 u"browser_messages_rejected_total"_s, u"media_missing_files"_s,
-                                u"records_written_total"_s, u"records_failed_total"_s };
+                                u"records_written_total"_s, u"records_failed_total"_s,
+                                u"listeners_connected"_s };
     QSet<QString> expected;
     for (const QString &name : names)
         expected.insert(u"selection_panel_"_s + name);

@@ -11,6 +11,7 @@
 #include <QWebSocket>
 #include <QtEndian>
 
+#include <algorithm>
 #include <climits>
 #include <memory>
 #include <vector>
@@ -81,9 +82,16 @@ private Q_SLOTS:
     void browserThatDoesNotReadIsDropped();
     void goingAwayAtShutdown();
     void keepAlivePingsAndDrops();
+    void rolesOnUpgrade_data();
+    void rolesOnUpgrade();
+    void listenerEndedNotPassedOn();
+    void listenerPlaceFreedOnLeaving();
 
 private:
-    std::unique_ptr<QWebSocket> connectClient();
+    std::unique_ptr<QWebSocket> connectClient(const QString &query = {});
+    // The status line's code of an upgrade to /ws`query` (101, 400, 503…)
+    // on `socket`, which stays open.
+    int upgradeStatus(QTcpSocket *socket, const QString &query);
     bool roundTrip(QWebSocket *client);
 
     std::unique_ptr<HttpServer> m_listener;
@@ -118,12 +126,12 @@ void tst_WebSocketHub::cleanup()
     m_listener.reset();
 }
 
-std::unique_ptr<QWebSocket> tst_WebSocketHub::connectClient()
+std::unique_ptr<QWebSocket> tst_WebSocketHub::connectClient(const QString &query)
 {
     auto client = std::make_unique<QWebSocket>();
     QSignalSpy connected(client.get(), &QWebSocket::connected);
     const int before = m_hub->clientCount();
-    client->open(QUrl(u"ws://127.0.0.1:%1/ws"_s.arg(m_listener->serverPort())));
+    client->open(QUrl(u"ws://127.0.0.1:%1/ws%2"_s.arg(m_listener->serverPort()).arg(query)));
     if (!connected.wait(3000))
         return nullptr;
     if (!QTest::qWaitFor([&] { return m_hub->clientCount() == before + 1; }, 3000))
@@ -528,6 +536,123 @@ void tst_WebSocketHub::keepAlivePingsAndDrops()
     QCOMPARE(countWarnings(u"stopped answering; dropping it"_s), 1);
     QCOMPARE(answering->state(), QAbstractSocket::ConnectedState);
     QVERIFY(roundTrip(answering.get()));
+}
+
+int tst_WebSocketHub::upgradeStatus(QTcpSocket *socket, const QString &query)
+{
+    socket->connectToHost(QHostAddress::LocalHost, m_listener->serverPort());
+    if (!socket->waitForConnected(3000))
+        return -1;
+    socket->write("GET /ws" + query.toUtf8()
+                 + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                   "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+    QByteArray head;
+    if (!QTest::qWaitFor([&] {
+            head += socket->readAll();
+            return head.contains("\r\n");
+        }, 3000))
+        return -1;
+    return head.mid(9, 3).toInt();
+}
+
+// docs/websocket.md, "Roles": no role or `screen` is a screen, `listener`
+// a listener while there is room, anything else a 400 before any 101.
+void tst_WebSocketHub::rolesOnUpgrade_data()
+{
+    QTest::addColumn<QString>("query");
+    QTest::addColumn<int>("maxListeners");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<int>("screens");
+    QTest::addColumn<int>("listeners");
+
+    QTest::newRow("no role") << QString() << 500 << 101 << 1 << 0;
+    QTest::newRow("screen") << u"?role=screen"_s << 500 << 101 << 1 << 0;
+    QTest::newRow("listener") << u"?role=listener"_s << 500 << 101 << 0 << 1;
+    QTest::newRow("listener among others") << u"?lang=de&role=listener"_s << 500 << 101 << 0 << 1;
+    QTest::newRow("unknown role") << u"?role=speaker"_s << 500 << 400 << 0 << 0;
+    QTest::newRow("empty role") << u"?role="_s << 500 << 400 << 0 << 0;
+    QTest::newRow("case matters") << u"?role=Listener"_s << 500 << 400 << 0 << 0;
+    QTest::newRow("line break in it") << u"?role=list%0Aener"_s << 500 << 400 << 0 << 0;
+    QTest::newRow("listeners off") << u"?role=listener"_s << 0 << 503 << 0 << 0;
+    QTest::newRow("screen, listeners off") << u"?role=screen"_s << 0 << 101 << 1 << 0;
+}
+
+void tst_WebSocketHub::rolesOnUpgrade()
+{
+    QFETCH(QString, query);
+    QFETCH(int, maxListeners);
+    QFETCH(int, status);
+    QFETCH(int, screens);
+    QFETCH(int, listeners);
+    m_hub->setMaxListeners(maxListeners);
+
+    QTcpSocket socket;
+    QCOMPARE(upgradeStatus(&socket, query), status);
+    QTRY_COMPARE(m_hub->screenCount(), screens);
+    QCOMPARE(m_hub->listenerCount(), listeners);
+    if (status == 400) {
+        QCOMPARE(countWarnings(u"unknown role"_s), 1);
+        // One line, whatever the browser put in the value.
+        QVERIFY2(!s_warnings.join(u'|').contains(u'\n'), qPrintable(s_warnings.join(u'|')));
+    }
+}
+
+// Both hear every broadcast; only the screen's `ended` reaches the controller.
+void tst_WebSocketHub::listenerEndedNotPassedOn()
+{
+    QSignalSpy ended(m_hub.get(), &WebSocketHub::endedReceived);
+    auto screen = connectClient();
+    auto listener = connectClient(u"?role=listener"_s);
+    QVERIFY(screen && listener);
+    QCOMPARE(m_hub->listenerCount(), 1);
+    QCOMPARE(m_hub->screenCount(), 1);
+
+    QStringList heardByScreen, heardByListener;
+    connect(screen.get(), &QWebSocket::textMessageReceived, this, [&](const QString &t) { heardByScreen << t; });
+    connect(listener.get(), &QWebSocket::textMessageReceived, this, [&](const QString &t) { heardByListener << t; });
+    const QString play = uR"({"type":"play","id":3})"_s;
+    m_hub->broadcast(play);
+    QTRY_COMPARE(heardByScreen, QStringList { play });
+    QTRY_COMPARE(heardByListener, QStringList { play });
+
+    listener->sendTextMessage(uR"({"type":"ended","id":3})"_s);
+    QVERIFY(roundTrip(listener.get()));
+    QCOMPARE(ended.size(), 0);
+    // What the console shows of it still follows.
+    const auto infos = m_hub->clientInfos();
+    const auto it = std::find_if(infos.cbegin(), infos.cend(),
+                                 [](const WebSocketHub::ClientInfo &info) { return info.role == WebSocketHub::Role::Listener; });
+    QVERIFY(it != infos.cend());
+    QCOMPARE(it->lastEndedId, 3);
+
+    screen->sendTextMessage(uR"({"type":"ended","id":3})"_s);
+    QVERIFY(ended.wait(3000));
+    QCOMPARE(ended.size(), 1);
+    QCOMPARE(ended.at(0).at(0).toInt(), 3);
+}
+
+// The limit counts listeners only, and a place is free again once one leaves.
+void tst_WebSocketHub::listenerPlaceFreedOnLeaving()
+{
+    m_hub->setMaxListeners(2);
+    auto first = connectClient(u"?role=listener"_s);
+    auto second = connectClient(u"?role=listener"_s);
+    QVERIFY(first && second);
+    QVERIFY(!m_hub->hasRoomForListener());
+    QTcpSocket refused;
+    QCOMPARE(upgradeStatus(&refused, u"?role=listener"_s), 503);
+    // The refusal ends the connection.
+    QTRY_COMPARE(refused.state(), QAbstractSocket::UnconnectedState);
+    QCOMPARE(m_hub->listenerCount(), 2);
+    auto screen = connectClient();
+    QVERIFY(screen); // screens are not limited by it
+
+    first->close();
+    QTRY_COMPARE(m_hub->listenerCount(), 1);
+    auto third = connectClient(u"?role=listener"_s);
+    QVERIFY(third);
+    QCOMPARE(m_hub->listenerCount(), 2);
+    QCOMPARE(m_hub->screenCount(), 1);
 }
 
 QTEST_GUILESS_MAIN(tst_WebSocketHub)

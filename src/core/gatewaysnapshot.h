@@ -66,6 +66,9 @@ struct GatewaySnapshot
     QString language;             // the language button's choice; empty: none since the default
     QStringList captionsInvalid;  // captions files that fail the WebVTT check
     QList<std::pair<QString, QList<int>>> languagesMissing; // per language, IDs without its sound
+    int listeners = 0;            // of `browsers`, visitors' phones (role=listener)
+    int maxListeners = 0;         // listeners allowed at once; 0: none
+    QString listenUrl;            // what the QR code encodes; empty when unknown
 };
 
 #endif // GATEWAYSNAPSHOT_H

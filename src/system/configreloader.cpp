@@ -89,6 +89,8 @@ void ConfigReloader::nameRestartOnly(const GatewayConfig &next, const QString &s
         { QStringLiteral("captions"), onOff(m_running.captions), onOff(next.captions) },
         { QStringLiteral("languages"), m_running.languages.join(u','), next.languages.join(u',') },
         { QStringLiteral("language_button"), idOrNone(m_running.languageButton), idOrNone(next.languageButton) },
+        { QStringLiteral("max_listeners"), QString::number(m_running.maxListeners), QString::number(next.maxListeners) },
+        { QStringLiteral("listen_url"), m_running.listenUrl, next.listenUrl },
     };
     // A preset mode implies its count: name the one the file sets.
     if (next.mode == QLatin1String("custom"))

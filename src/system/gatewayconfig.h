@@ -52,6 +52,8 @@ public:
     bool captions = true;     // NNN.vtt shown with the sound
     QStringList languages;    // the default first; empty: no language variants
     int languageButton = -1;  // the panel ID that cycles the language; -1: none
+    int maxListeners = 500; // phones on /listen at once; 0: none (docs/websocket.md, "Roles")
+    QString listenUrl;      // the QR code's address; empty: the machine's own (ListenUrl)
 };
 
 struct GatewayConfig::Result

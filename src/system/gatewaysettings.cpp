@@ -5,6 +5,7 @@
 
 #include <QHostAddress>
 #include <QRegularExpression>
+#include <QUrl>
 
 namespace {
 
@@ -45,6 +46,8 @@ const QList<Setting> &settings()
         { QStringLiteral("captions"), QStringLiteral("Show NNN.vtt captions with the sounds: on or off (default: on)."), QStringLiteral("on|off") },
         { QStringLiteral("languages"), QStringLiteral("Languages of the sound variants (NNN.de.mp3), the default first, e.g. 'de,en' (default: none)."), QStringLiteral("list") },
         { QStringLiteral("language-button"), QStringLiteral("The panel ID that chooses the next language instead of playing (default: none)."), QStringLiteral("id") },
+        { QStringLiteral("max-listeners"), QStringLiteral("Visitors' phones that may follow the exhibit on /listen at once; 0: none (default: 500)."), QStringLiteral("n") },
+        { QStringLiteral("listen-url"), QStringLiteral("The address the dashboard's QR code shows (default: http://<first non-loopback IPv4 address>:<port>/listen)."), QStringLiteral("url") },
     };
     return table;
 }
@@ -245,6 +248,18 @@ QString GatewaySettings::apply(GatewayConfig &config, const QString &name, const
         if (text != QLatin1String("none") && !id)
             return invalid("a panel ID from 0 to 999, or none");
         config.languageButton = id ? int(*id) : -1;
+    } else if (name == QLatin1String("max-listeners")) {
+        const auto count = toInteger(value, 0, 100000);
+        if (!count)
+            return invalid("a number of listeners from 0 (none) to 100000");
+        config.maxListeners = int(*count);
+    } else if (name == QLatin1String("listen-url")) {
+        const QUrl url(value.trimmed(), QUrl::StrictMode);
+        if (!value.trimmed().isEmpty()
+            && (!url.isValid() || url.host().isEmpty()
+                || (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https"))))
+            return invalid("an http:// or https:// URL, e.g. http://exhibit.local:8080/listen");
+        config.listenUrl = value.trimmed();
     }
     return {};
 }

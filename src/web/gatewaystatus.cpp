@@ -111,6 +111,9 @@ GatewaySnapshot GatewayStatus::snapshot() const
         s.recordsFailed = m_recorder->failed();
         s.recordsError = m_recorder->errorString();
     }
+    s.listeners = m_hub.listenerCount();
+    s.maxListeners = m_hub.maxListeners();
+    s.listenUrl = m_listenUrl;
     return s;
 }
 
@@ -169,6 +172,9 @@ QJsonObject GatewayStatus::status() const
         missingLanguages.insert(language, list);
     }
     status.insert(QStringLiteral("languages_missing"), missingLanguages);
+    status.insert(QStringLiteral("listeners"), s.listeners);
+    status.insert(QStringLiteral("max_listeners"), s.maxListeners);
+    status.insert(QStringLiteral("listen_url"), orNull(s.listenUrl));
     return status;
 }
 
@@ -202,6 +208,8 @@ QJsonObject GatewayStatus::health() const
         { QStringLiteral("serial"), s.panelConnected && s.panelResponding },
         { QStringLiteral("serial_state"), s.panelState },
         { QStringLiteral("media_complete"), s.mediaComplete },
+        // Screens only: visitors' phones (listeners) do not show the exhibit.
+        { QStringLiteral("screens"), s.browsers - s.listeners },
     };
 }
 

@@ -35,6 +35,9 @@ public:
     QString language() const;
     // The play records' state for /status (`records`); none: recording off.
     void setRecorder(const PlayRecorder *recorder) { m_recorder = recorder; }
+    // The address of the /listen page that visitors' phones are shown
+    // (ListenUrl); empty while the gateway knows none of its own.
+    void setListenUrl(const QString &url) { m_listenUrl = url; }
 
 private:
     static bool isHealthy(const GatewaySnapshot &snapshot);
@@ -48,6 +51,7 @@ private:
     QElapsedTimer m_uptime;
     int m_volume = 100;
     const PlayRecorder *m_recorder = nullptr;
+    QString m_listenUrl;
 };
 
 #endif // GATEWAYSTATUS_H

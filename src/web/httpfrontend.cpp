@@ -6,10 +6,15 @@
 #include "web/gatewaystatus.h"
 #include "web/httprequest.h"
 #include "web/httpresponder.h"
+#include "web/httpfilesemantics.h"
 #include "web/httpserver.h"
+#include "web/listenurl.h"
 #include "web/metricstext.h"
+#include "web/qrcodesvg.h"
 #include "web/statsapi.h"
 
+#include <QBuffer>
+#include <QFile>
 #include <QJsonDocument>
 
 namespace {
@@ -63,6 +68,11 @@ bool HttpFrontend::listen(const QHostAddress &address, quint16 port)
     return true;
 }
 
+quint16 HttpFrontend::serverPort() const
+{
+    return m_server->serverPort();
+}
+
 void HttpFrontend::handle(const HttpRequest &request, HttpResponder &responder)
 {
     const QString path = request.url.path();
@@ -93,6 +103,10 @@ void HttpFrontend::handle(const HttpRequest &request, HttpResponder &responder)
         return metrics(request, responder);
     if ((path == QLatin1String("/api/stats") || path == QLatin1String("/api/stats.csv")) && m_stats)
         return m_stats->respond(request, responder, path.endsWith(QLatin1String(".csv")));
+    if (path == QLatin1String("/listen"))
+        return listenPage(request, responder);
+    if (path == QLatin1String("/listen.svg"))
+        return listenCode(request, responder);
 
     qCInfo(lcHttp).noquote() << "404 for" << request.url.path(QUrl::FullyEncoded).left(200) << "from"
                              << request.peer.toString();
@@ -157,4 +171,47 @@ void HttpFrontend::metrics(const HttpRequest &request, HttpResponder &responder)
         return replyText(responder, 405, "Method not allowed\n", { { "Allow", "GET, HEAD" } });
     responder.write(200, { { "Content-Type", MetricsText::contentType() }, { "Cache-Control", "no-store" } },
                     MetricsText::format(m_status->snapshot()));
+}
+
+// The page for visitors' phones (docs/http.md, "/listen"). A full house is
+// told so here already, in words, rather than by a page that cannot connect.
+void HttpFrontend::listenPage(const HttpRequest &request, HttpResponder &responder)
+{
+    const GatewaySnapshot s = m_status->snapshot();
+    if (s.maxListeners == 0)
+        return replyText(responder, 404, "Not found: listening on a phone is off here\n");
+    if (!isGetOrHead(request) || s.listeners < s.maxListeners)
+        return m_staticFiles.respondFile(request, responder, QStringLiteral("listen.html"));
+    qCInfo(lcHttp).noquote() << "503 for /listen from" << request.peer.toString() << "-" << s.listeners
+                             << "listening, the most allowed";
+    QFile page(QStringLiteral(":/static/listen-full.html"));
+    const QByteArray body = page.open(QIODevice::ReadOnly) ? page.readAll() : QByteArray("Too many listeners\n");
+    responder.write(503,
+                    { { "Content-Type", "text/html; charset=utf-8" }, { "Cache-Control", "no-store" },
+                      { "Retry-After", "60" } },
+                    body);
+}
+
+// The QR code of the listen page's address, for the dashboard's idle screen.
+void HttpFrontend::listenCode(const HttpRequest &request, HttpResponder &responder)
+{
+    if (!isGetOrHead(request))
+        return replyText(responder, 405, "Method not allowed\n", { { "Allow", "GET, HEAD" } });
+    const GatewaySnapshot s = m_status->snapshot();
+    if (s.maxListeners == 0)
+        return replyText(responder, 404, "Not found: listening on a phone is off here\n");
+    const QByteArray svg = QrCodeSvg::svg(ListenUrl::forRequest(s.listenUrl, request));
+    if (svg.isEmpty())
+        return replyText(responder, 404, "Not found: no address to show\n");
+    QBuffer content;
+    content.setData(svg);
+    content.open(QIODevice::ReadOnly);
+    const QByteArray etag = HttpFileSemantics::contentTag(&content);
+    const HttpResponder::HeaderList headers = { { "Content-Type", "image/svg+xml" },
+                                                { "Cache-Control", "no-cache" },
+                                                { "ETag", etag } };
+    if (HttpFileSemantics::tagListMatches(request.value("if-none-match"), etag,
+                                          HttpFileSemantics::TagComparison::Weak))
+        return responder.writeNotModified(headers);
+    responder.write(200, headers, svg);
 }

@@ -27,6 +27,8 @@ public:
                  const HttpLimits &limits, QObject *parent = nullptr);
 
     bool listen(const QHostAddress &address, quint16 port);
+    // The port it listens on: the one asked for, or the one found for 0.
+    quint16 serverPort() const;
     QString errorString() const { return m_error; }
 
     // /metrics answers, or is an unknown path (`metrics = off`).
@@ -49,6 +51,8 @@ private:
     void testStop(const HttpRequest &request, HttpResponder &responder);
     void report(const HttpRequest &request, HttpResponder &responder, bool health);
     void metrics(const HttpRequest &request, HttpResponder &responder);
+    void listenPage(const HttpRequest &request, HttpResponder &responder);
+    void listenCode(const HttpRequest &request, HttpResponder &responder);
 
     PanelController *m_controller;
     const GatewayStatus *m_status;

@@ -122,5 +122,9 @@ QByteArray MetricsText::format(const GatewaySnapshot &s)
     w.family("records_failed_total", "counter",
              "Play records dropped since start because the records file could not be written.");
     w.sample(s.recordsFailed);
+
+    w.family("listeners_connected", "gauge",
+             "Of the browsers connected on /ws, visitors' phones following the exhibit (role=listener).");
+    w.sample(s.listeners);
     return w.text();
 }

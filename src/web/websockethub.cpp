@@ -7,6 +7,7 @@
 
 #include <QDateTime>
 #include <QTcpSocket>
+#include <QUrlQuery>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -17,6 +18,9 @@ namespace {
 constexpr int defaultKeepAliveMs = 30000;
 // A browser that does not read would make the gateway buffer without bound.
 constexpr qint64 maxPendingBytes = 1024 * 1024;
+// A refused upgrade's answer goes out before the connection closes; one
+// that is not read by then is cut.
+constexpr int refusalLingerMs = 1000;
 // Freed memory is handed back after a wave of departures: at least this
 // many browsers gone, half or more of the most there were, and none leaving
 // for a second, so that the wave is released once, when it is over.
@@ -56,8 +60,51 @@ void WebSocketHub::setKeepAliveInterval(int ms)
     m_keepAliveTimer.setInterval(ms);
 }
 
+std::optional<WebSocketHub::Role> WebSocketHub::roleOf(const HttpRequest &request)
+{
+    const QUrlQuery query(request.url);
+    if (!query.hasQueryItem(QStringLiteral("role")))
+        return Role::Screen;
+    const QString role = query.queryItemValue(QStringLiteral("role"), QUrl::FullyDecoded);
+    if (role == QLatin1String("screen"))
+        return Role::Screen;
+    if (role == QLatin1String("listener"))
+        return Role::Listener;
+    return std::nullopt;
+}
+
+// Before the handshake is answered: a plain HTTP answer, and the end of the
+// connection (docs/websocket.md, "Roles").
+void WebSocketHub::refuseUpgrade(QTcpSocket *socket, int status, const QByteArray &text)
+{
+    const QByteArray reason = status == 503 ? "Service Unavailable" : "Bad Request";
+    QByteArray response = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reason
+            + "\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: " + QByteArray::number(text.size())
+            + "\r\nConnection: close\r\n";
+    if (status == 503)
+        response += "Retry-After: 60\r\n";
+    socket->write(response + "\r\n" + text);
+    connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+    QTimer::singleShot(refusalLingerMs, socket, &QTcpSocket::abort);
+    socket->disconnectFromHost();
+}
+
 void WebSocketHub::handleUpgrade(QTcpSocket *socket, const HttpRequest &request)
 {
+    const std::optional<Role> role = roleOf(request);
+    if (!role) {
+        qCWarning(lcWs).noquote() << "refused WebSocket upgrade from" << socket->peerAddress().toString()
+                                  << "- unknown role"
+                                  // Encoded: the value is the browser's, and may hold a line break.
+                                  << QUrlQuery(request.url).queryItemValue(QStringLiteral("role"), QUrl::FullyEncoded).left(40);
+        return refuseUpgrade(socket, 400, "Unknown role: use role=screen or role=listener\n");
+    }
+    if (*role == Role::Listener && !hasRoomForListener()) {
+        // At debug level: a crowd reloading at a full house would flood the log.
+        qCDebug(lcWs).noquote() << "refused listener from" << socket->peerAddress().toString() << "-"
+                                << m_listeners << "of" << m_maxListeners << "listening";
+        return refuseUpgrade(socket, 503, "Too many people are listening right now: please try again in a minute\n");
+    }
     // The browser goes on through a descriptor of its own. Qt's socket
     // object stays, closed, as the connection's child: HttpServer counts
     // the connection until it is gone, and Qt's buffers are freed now.
@@ -100,12 +147,16 @@ void WebSocketHub::handleUpgrade(QTcpSocket *socket, const HttpRequest &request)
     info.userAgent = request.value("user-agent");
     info.heardMs = m_clock.elapsed();
     info.sinceMs = QDateTime::currentMSecsSinceEpoch();
+    info.role = *role;
     m_clients.insert(client, info);
+    if (*role == Role::Listener)
+        ++m_listeners;
     m_rejections.track(client);
     m_peakClients = qMax(m_peakClients, int(m_clients.size()));
     if (!m_keepAliveTimer.isActive())
         m_keepAliveTimer.start();
-    qCInfo(lcWs).noquote() << "browser connected from" << client->peer() << "-" << m_clients.size() << "connected";
+    qCInfo(lcWs).noquote() << (*role == Role::Listener ? "listener" : "browser") << "connected from"
+                           << client->peer() << "-" << m_clients.size() << "connected," << m_listeners << "listening";
     Q_EMIT clientConnected(client);
 }
 
@@ -129,15 +180,23 @@ void WebSocketHub::broadcast(const QStringList &texts)
 }
 
 // The same bytes to every browser: nothing is built or allocated per browser.
+// Screens first: with hundreds of phones listening, the exhibit's own screen
+// must not wait behind them (docs/websocket.md, "Roles").
 void WebSocketHub::writeToAll(QByteArrayView frames)
 {
     QList<WebSocketConnection *> stuck;
-    for (auto it = m_clients.cbegin(); it != m_clients.cend(); ++it) {
-        WebSocketConnection *client = it.key();
-        if (client->bytesToWrite() > maxPendingBytes)
-            stuck.append(client);
-        else
-            client->write(frames);
+    for (const Role role : { Role::Screen, Role::Listener }) {
+        if (role == Role::Listener && m_listeners == 0)
+            break;
+        for (auto it = m_clients.cbegin(); it != m_clients.cend(); ++it) {
+            if (it->role != role)
+                continue;
+            WebSocketConnection *client = it.key();
+            if (client->bytesToWrite() > maxPendingBytes)
+                stuck.append(client);
+            else
+                client->write(frames);
+        }
     }
     for (WebSocketConnection *client : std::as_const(stuck)) {
         qCWarning(lcWs).noquote() << "browser" << client->peer() << "does not read; dropping it";
@@ -156,6 +215,7 @@ QList<WebSocketHub::ClientInfo> WebSocketHub::clientInfos() const
         info.sinceMs = it->sinceMs;
         info.lastEndedId = it->lastEndedId;
         info.lastEndedMs = it->lastEndedMs;
+        info.role = it->role;
         infos.append(info);
     }
     return infos;
@@ -173,13 +233,23 @@ void WebSocketHub::onTextMessage(WebSocketConnection *client, const QByteArray &
     touch(client);
     const BrowserProtocol::Incoming message = BrowserProtocol::parse(text);
     switch (message.kind) {
-    case BrowserProtocol::Incoming::Kind::Ended:
-        if (const auto it = m_clients.find(client); it != m_clients.end()) {
-            it->lastEndedId = message.id;
-            it->lastEndedMs = QDateTime::currentMSecsSinceEpoch();
+    case BrowserProtocol::Incoming::Kind::Ended: {
+        const auto it = m_clients.find(client);
+        if (it == m_clients.end())
+            break;
+        it->lastEndedId = message.id;
+        it->lastEndedMs = QDateTime::currentMSecsSinceEpoch();
+        // Listeners never end a playback: a phone paused in a pocket, or one
+        // that joined late, must not clear the exhibit's LED; only screens
+        // speak for the exhibit (docs/websocket.md, "Roles"). This is the
+        // one place that decides it: the controller never hears of them.
+        if (it->role == Role::Listener) {
+            qCDebug(lcWs).noquote() << "ended" << message.id << "from listener" << client->peer() << "- not passed on";
+            break;
         }
         Q_EMIT endedReceived(message.id);
         break;
+    }
     case BrowserProtocol::Incoming::Kind::Ping:
         send(client, BrowserProtocol::encode(BrowserProtocol::pong()));
         break;
@@ -205,9 +275,12 @@ void WebSocketHub::clientDisconnected(WebSocketConnection *client)
     if (it == m_clients.end())
         return;
     m_rejections.forget(client);
+    const bool listener = it->role == Role::Listener;
+    if (listener)
+        --m_listeners;
     m_clients.erase(it);
-    qCInfo(lcWs).noquote() << "browser disconnected from" << client->peer() << "-" << m_clients.size()
-                           << "connected";
+    qCInfo(lcWs).noquote() << (listener ? "listener" : "browser") << "disconnected from" << client->peer() << "-"
+                           << m_clients.size() << "connected," << m_listeners << "listening";
     client->deleteLater();
     if (m_clients.isEmpty())
         m_keepAliveTimer.stop();

@@ -13,6 +13,8 @@
 #include <QStringList>
 #include <QTimer>
 
+#include <optional>
+
 class QTcpSocket;
 
 // The browsers connected on /ws (docs/websocket.md). HttpConnection hands
@@ -44,6 +46,20 @@ public:
 
     int clientCount() const { return int(m_clients.size()); }
 
+    // Browsers connect as screens (`/ws`, `/ws?role=screen`) or as
+    // listeners (`/ws?role=listener`): visitors' phones following the
+    // exhibit (docs/websocket.md, "Roles"). Both get every broadcast; only
+    // a screen's `ended` reaches the controller.
+    enum class Role { Screen, Listener };
+    // The role an upgrade asks for; nullopt for one the hub does not know.
+    static std::optional<Role> roleOf(const HttpRequest &request);
+    int listenerCount() const { return m_listeners; }
+    int screenCount() const { return clientCount() - m_listeners; }
+    // Listeners allowed at once; one more is refused with 503. 0: none.
+    void setMaxListeners(int count) { m_maxListeners = count; }
+    int maxListeners() const { return m_maxListeners; }
+    bool hasRoomForListener() const { return m_listeners < m_maxListeners; }
+
     // What the staff console shows of each browser (docs/http.md, "/admin
     // and /api/admin"); made on request, from what the hub keeps anyway.
     struct ClientInfo
@@ -53,6 +69,7 @@ public:
         qint64 sinceMs = 0;         // connected, ms since 1970 UTC
         int lastEndedId = -1;       // its last `ended`; -1: none yet
         qint64 lastEndedMs = 0;
+        Role role = Role::Screen;
     };
     QList<ClientInfo> clientInfos() const;
     quint64 rejectedMessages() const { return m_rejections.total(); }
@@ -79,11 +96,13 @@ private:
         qint64 sinceMs = 0;     // wall clock, for the console
         qint64 lastEndedMs = 0;
         int lastEndedId = -1;
+        Role role = Role::Screen;
     };
 
     void onTextMessage(WebSocketConnection *client, const QByteArray &text);
     void clientDisconnected(WebSocketConnection *client);
     void reject(WebSocketConnection *client, const char *reason);
+    static void refuseUpgrade(QTcpSocket *socket, int status, const QByteArray &text);
     void touch(WebSocketConnection *client);
     void writeToAll(QByteArrayView frames);
     void checkAlive();
@@ -96,6 +115,8 @@ private:
     QTimer m_keepAliveTimer;
     QTimer m_releaseTimer;
     int m_peakClients = 0; // since memory was last released
+    int m_listeners = 0;
+    int m_maxListeners = 500;
 };
 
 #endif // WEBSOCKETHUB_H
