@@ -292,14 +292,19 @@ QJsonObject BenchRunner::runLatency(const QString &name, int clients, int interv
             ++lostLedset;
         qint64 lo = std::numeric_limits<qint64>::max(), hi = 0;
         bool all = true;
-        for (int c = 0; c < clients; ++c) {
+        // When a client first read this press's play (-1: never); any other play is unexpected.
+        const auto playedAt = [&](const WsClientPool &clientPool, int c) {
             qint64 at = -1;
-            for (const WsClientPool::Play &p : pool.plays(c)) {
+            for (const WsClientPool::Play &p : clientPool.plays(c)) {
                 if (p.id == id && at < 0)
                     at = p.ns;
                 else
                     ++unexpected;
             }
+            return at;
+        };
+        for (int c = 0; c < clients; ++c) {
+            const qint64 at = playedAt(pool, c);
             if (at < 0) {
                 ++lostPlay;
                 all = false;
@@ -314,13 +319,7 @@ QJsonObject BenchRunner::runLatency(const QString &name, int clients, int interv
         }
         qint64 lastPhone = 0;
         for (int c = 0; c < listeners; ++c) {
-            qint64 at = -1;
-            for (const WsClientPool::Play &p : phones.plays(c)) {
-                if (p.id == id && at < 0)
-                    at = p.ns;
-                else
-                    ++unexpected;
-            }
+            const qint64 at = playedAt(phones, c);
             if (at < 0) {
                 ++lostPlay;
                 all = false;
