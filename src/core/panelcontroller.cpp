@@ -10,13 +10,7 @@
 #include <algorithm>
 #include <utility>
 
-using namespace std::chrono_literals;
-
 namespace {
-constexpr int logBurst = 5;
-constexpr auto logSummaryInterval = 60s;
-constexpr long long logSummaryS = std::chrono::seconds(logSummaryInterval).count();
-
 // Built once: the play records ask for a name at every press.
 template<typename Enum>
 QString lowerName(Enum value)
@@ -43,18 +37,7 @@ PanelController::PanelController(const MediaLibrary *media, Clock *clock, const 
       m_clock(clock),
       m_policy(policy),
       m_endAlarm(clock->createAlarm([this] { onEndDue(); })),
-      m_quarantine(clock, &m_policy),
-      m_rejectionLog(logBurst, logSummaryInterval,
-                     [this](quint64 heldBack) {
-                         qCWarning(lcController, "%llu more presses rejected in the last %lld s: not valid IDs (%llu rejected so far)",
-                                   static_cast<unsigned long long>(heldBack), logSummaryS,
-                                   static_cast<unsigned long long>(m_rejectedPresses));
-                     }),
-      m_ignoreLog(logBurst, logSummaryInterval, [this](quint64 heldBack) {
-          qCInfo(lcController, "%llu more presses ignored in the last %lld s by the press policy (%llu so far)",
-                 static_cast<unsigned long long>(heldBack), logSummaryS,
-                 static_cast<unsigned long long>(m_ignoredPresses));
-      }),
+      m_gate(media, clock, &m_policy),
       m_idleAlarm(clock->createAlarm([this] { onIdleDue(); })),
       m_idleSinceMs(clock->nowMs()),
       m_show(clock, media, &m_policy, [this](int id) { Q_EMIT ledSetRequested(id); }, [this] { onSelfTestDone(); }),
@@ -108,29 +91,14 @@ PanelController::Outcome PanelController::press(int id)
 
 PanelController::Outcome PanelController::decide(int id)
 {
-    if (!m_media->contains(id)) {
-        ++m_rejectedPresses;
-        if (m_rejectionLog.allow()) {
-            qCWarning(lcController, "press %d rejected: valid IDs are %d to %d (%llu rejected so far)", id,
-                      m_media->firstId(), m_media->firstId() + m_media->count() - 1,
-                      static_cast<unsigned long long>(m_rejectedPresses));
-        }
+    if (!m_gate.isValid(id))
         return Outcome::Rejected;
-    }
     if (!m_schedule.refresh()) {
-        ++m_ignoredPresses;
-        ++m_closedPresses;
-        if (m_ignoreLog.allow())
-            qCInfo(lcController).noquote() << "press" << idText(id) << "ignored: closed (opening_hours)";
+        m_gate.ignore(QStringLiteral("press %1 ignored: closed (opening_hours)").arg(idText(id)), true);
         return Outcome::Ignored;
     }
-    if (const char *reason = ignoreReason(id)) {
-        ++m_ignoredPresses;
-        if (m_ignoreLog.allow())
-            qCInfo(lcController).noquote() << "press" << idText(id) << "ignored:" << reason;
+    if (!m_gate.admit(id, m_current.has_value()))
         return Outcome::Ignored;
-    }
-    m_lastAcceptedMs = m_clock->nowMs();
     if (m_policy.mode == PressPolicy::Mode::Toggle && m_current == id) {
         qCDebug(lcController).noquote() << "press" << idText(id) << "stops it";
         ++m_stoppingPresses;
@@ -148,10 +116,9 @@ PanelController::Outcome PanelController::cycleLanguage(int id)
 {
     const bool open = m_schedule.refresh();
     if (!open || !m_language.canCycle()) {
-        ++m_ignoredPresses;
-        m_closedPresses += !open;
-        if (m_ignoreLog.allow())
-            qCInfo(lcController).noquote() << "language button ignored:" << (open ? "fewer than two languages" : "closed");
+        m_gate.ignore(open ? QStringLiteral("language button ignored: fewer than two languages")
+                           : QStringLiteral("language button ignored: closed"),
+                      !open);
         return Outcome::Ignored;
     }
     const QString language = m_language.cycle();
@@ -178,9 +145,9 @@ quint64 PanelController::presses(Outcome outcome) const
     case Outcome::Stopped:
         return m_stoppingPresses;
     case Outcome::Ignored:
-        return m_ignoredPresses;
+        return m_gate.ignored();
     case Outcome::Rejected:
-        return m_rejectedPresses;
+        return m_gate.rejected();
     case Outcome::Language:
         return m_languagePresses;
     }
@@ -191,19 +158,6 @@ quint64 PanelController::endedBy(Ending how) const
 {
     const auto it = m_endings.find(how);
     return it == m_endings.end() ? 0 : it->second;
-}
-
-// Why a press of a valid ID changes nothing, or nullptr when it counts.
-const char *PanelController::ignoreReason(int id)
-{
-    if (m_quarantine.holds(id))
-        return "the button is quarantined";
-    const qint64 now = m_clock->nowMs();
-    if (m_policy.cooldownMs > 0 && m_lastAcceptedMs && now - *m_lastAcceptedMs < m_policy.cooldownMs)
-        return "too soon after the last press (press_cooldown_ms)";
-    if (m_policy.mode == PressPolicy::Mode::Ignore && m_current)
-        return "something plays (press_policy ignore)";
-    return nullptr;
 }
 
 void PanelController::play(int id)

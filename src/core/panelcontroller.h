@@ -1,12 +1,11 @@
 #ifndef PANELCONTROLLER_H
 #define PANELCONTROLLER_H
 
-#include "core/buttonquarantine.h"
 #include "core/languagecycle.h"
 #include "core/ledshow.h"
 #include "core/openingschedule.h"
+#include "core/pressgate.h"
 #include "system/presspolicy.h"
-#include "system/logthrottle.h"
 
 #include <QHash>
 #include <QList>
@@ -65,14 +64,14 @@ public:
     // length; nullopt when idle (and the second when its length is unknown).
     std::optional<qint64> elapsedMs() const;
     std::optional<qint64> remainingMs() const;
-    quint64 rejectedPresses() const { return m_rejectedPresses; }
-    quint64 ignoredPresses() const { return m_ignoredPresses; }
+    quint64 rejectedPresses() const { return m_gate.rejected(); }
+    quint64 ignoredPresses() const { return m_gate.ignored(); }
     quint64 endedByTimer() const { return endedBy(Ending::Timer); }
     // Since start, never reset.
     quint64 presses(Outcome outcome) const;
     quint64 endedBy(Ending how) const;
     // IDs whose presses are ignored for now: they were pressed too often.
-    QList<int> quarantined() const { return m_quarantine.held(); }
+    QList<int> quarantined() const { return m_gate.quarantined(); }
     PressPolicy policy() const { return m_policy; }
     // From a configuration reload: applies from the next press (the sound
     // that plays keeps the end it was given); the attract times at once.
@@ -85,7 +84,7 @@ public:
     // The next opening or closing; invalid when always open.
     QDateTime nextOpeningChange() const { return m_schedule.nextChange(); }
     // Presses ignored because it was closed (counted in ignoredPresses() too).
-    quint64 closedPresses() const { return m_closedPresses; }
+    quint64 closedPresses() const { return m_gate.closed(); }
     // Attract mode (docs/architecture.md, "Attract mode") runs.
     bool isAttracting() const { return m_show.kind() == LedShow::Kind::Attract; }
     // The language button (docs/architecture.md, "Captions and languages"):
@@ -131,7 +130,6 @@ Q_SIGNALS:
     void playbackEnded(int id, PanelController::Ending how, qint64 listenedMs);
 
 private:
-    const char *ignoreReason(int id);
     void play(int id);
     void finish();
     void onEndDue();
@@ -156,17 +154,11 @@ private:
     std::optional<int> m_current;
     qint64 m_startedMs = 0;
     std::optional<qint64> m_durationMs;
-    std::optional<qint64> m_lastAcceptedMs;
-    ButtonQuarantine m_quarantine;
-    quint64 m_rejectedPresses = 0;
-    quint64 m_ignoredPresses = 0;
+    PressGate m_gate;
     quint64 m_playedPresses = 0;
     quint64 m_stoppingPresses = 0;
     quint64 m_languagePresses = 0;
     std::map<Ending, quint64> m_endings;
-    LogThrottle m_rejectionLog; // a panel may send bad IDs without pause
-    LogThrottle m_ignoreLog;
-    quint64 m_closedPresses = 0;
     std::unique_ptr<Alarm> m_idleAlarm; // attract mode, once idle long enough
     qint64 m_idleSinceMs = 0;           // the later of the last press and the last playback's end
     LedShow m_show;                     // the attract chase or the self-test
