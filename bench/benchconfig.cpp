@@ -115,10 +115,14 @@ BenchConfig::ParseResult BenchConfig::parse(const QStringList &arguments, QStrin
         QStringLiteral("n"));
     const QCommandLineOption quickOpt(QStringLiteral("quick"),
         QStringLiteral("Small counts for a smoke run of a few seconds."));
+    const QCommandLineOption arrivalOpt(QStringLiteral("arrival"),
+        QStringLiteral("Time WebSocket messages by their arrival in the client's socket (the kernel's "
+                       "receive time stamp) instead of by when the bench read them: what the gateway "
+                       "did, without the bench reading hundreds of sockets on the same CPUs."));
     const QCommandLineOption soakOpt(QStringLiteral("soak-minutes"),
         QStringLiteral("Length of the soak scenario, a museum day compressed (default 60; 1 with --quick)."),
         QStringLiteral("min"));
-    p.addOptions({serverOpt, gatewayOpt, scenarioOpt, jsonOpt, logDirOpt, pressesOpt, intervalOpt, clientsOpt, largeClientsOpt, largeIntervalOpt, largeQuietOpt, listenersOpt, listenerIntervalOpt, compareOpt, burstOpt, burstClientsOpt, idleOpt, startupRunsOpt, mediaOpt, firstIdOpt, downloadMbOpt, downloadClientsOpt, baselineOpt, timeoutOpt, repeatOpt, quickOpt, soakOpt});
+    p.addOptions({serverOpt, gatewayOpt, scenarioOpt, jsonOpt, logDirOpt, pressesOpt, intervalOpt, clientsOpt, largeClientsOpt, largeIntervalOpt, largeQuietOpt, listenersOpt, listenerIntervalOpt, compareOpt, burstOpt, burstClientsOpt, idleOpt, startupRunsOpt, mediaOpt, firstIdOpt, downloadMbOpt, downloadClientsOpt, baselineOpt, timeoutOpt, repeatOpt, quickOpt, arrivalOpt, soakOpt});
 
     if (!p.parse(arguments)) {
         *message = p.errorText();
@@ -139,6 +143,7 @@ BenchConfig::ParseResult BenchConfig::parse(const QStringList &arguments, QStrin
     }
 
     quick = p.isSet(quickOpt);
+    arrival = p.isSet(arrivalOpt);
     // One pair of runs says little about a tail: five alternating pairs.
     if (p.isSet(compareOpt) && !quick)
         repeat = 5;
@@ -263,5 +268,6 @@ QJsonObject BenchConfig::toJson() const
     o[QStringLiteral("timeout_ms")] = timeoutMs;
     o[QStringLiteral("repeat")] = repeat;
     o[QStringLiteral("quick")] = quick;
+    o[QStringLiteral("arrival")] = arrival;
     return o;
 }

@@ -45,6 +45,9 @@ public:
     int repeat = 1;
     int soakMinutes = 60;
     bool quick = false;
+    // WebSocket messages timed by their arrival in the client's socket (the
+    // kernel's receive time stamp), not by when the bench read them.
+    bool arrival = false;
 };
 
 #endif // BENCHCONFIG_H

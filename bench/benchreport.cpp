@@ -196,6 +196,8 @@ QString BenchReport::table() const
     t += QStringLiteral("server: %1\n").arg(m_config.serverTemplate);
     t += m_runs.size() > 1 ? QStringLiteral("figures: medians of %1 runs\n").arg(m_runs.size())
                            : QStringLiteral("figures: one run\n");
+    if (m_config.arrival)
+        t += QStringLiteral("WebSocket messages timed by their arrival in the socket (--arrival)\n");
 
     const QList<int> lw{44, 7, 8, 8, 8, 8, 6};
     auto latencyRow = [&](const QString &label, const QString &base, const QString &lostPath) {

@@ -229,9 +229,14 @@ QJsonObject BenchRunner::runLatency(const QString &name, int clients, int interv
     QJsonObject mem;
     mem[QStringLiteral("rss_idle_kb")] = ProcStats::rssKb(pid);
     WsClientPool pool;
+    pool.setArrivalStamps(m_config.arrival);
     if (!connectClients(session, pool, clients, name, &out))
         return out;
     WsClientPool phones;
+    phones.setArrivalStamps(m_config.arrival);
+    // A crowd's phones are read a few at a time, so the screen's play and
+    // the panel's LEDSET are read when they come, not after 500 others.
+    phones.setEventsPerPass(16);
     if (listeners > 0) {
         QUrl url = session.wsUrl();
         url.setQuery(QStringLiteral("role=listener"));

@@ -230,6 +230,8 @@ QString CompareReport::table() const
     const int pairs = int(m_a.runs().size());
     t += pairs > 1 ? QStringLiteral("figures: medians over %1 alternating pairs (A, B, A, B, ...)\n").arg(pairs)
                    : QStringLiteral("figures: one pair, A then B\n");
+    if (m_config.arrival)
+        t += QStringLiteral("WebSocket messages timed by their arrival in the socket (--arrival)\n");
 
     const QList<int> w{44, 10, 10, 7};
     for (const QString &s : m_config.scenarios) {

@@ -12,12 +12,14 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 namespace {
@@ -165,6 +167,8 @@ void WsClientPool::open(const QUrl &url, int count)
         }
         const int one = 1;
         ::setsockopt(c.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        if (m_arrivalStamps)
+            ::setsockopt(c.fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one);
         if (::connect(c.fd, reinterpret_cast<const sockaddr *>(&peer.storage), peer.length) < 0
             && errno != EINPROGRESS) {
             onFailed(i);   // refused counts as failed, nothing to report
@@ -234,14 +238,16 @@ qint64 WsClientPool::sendText(int client, const QString &text)
     return t0;
 }
 
-// Drains every ready client, then returns to the event loop; level-triggered,
-// so a client with more bytes than one read() took is reported again.
+// Drains every ready client (or setEventsPerPass()'s number), then returns to
+// the event loop; level-triggered, so a client with more bytes than one
+// read() took, or one not read yet, is reported again.
 void WsClientPool::onEpollReady()
 {
     const quint64 generation = m_generation;
     epoll_event events[128];
+    const int batch = m_eventsPerPass > 0 ? qMin(m_eventsPerPass, int(std::size(events))) : int(std::size(events));
     for (;;) {
-        const int n = ::epoll_wait(m_epoll, events, int(std::size(events)), 0);
+        const int n = ::epoll_wait(m_epoll, events, batch, 0);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
@@ -262,6 +268,8 @@ void WsClientPool::onEpollReady()
             if (generation != m_generation)
                 return;
         }
+        if (m_eventsPerPass > 0)
+            return; // level-triggered: the rest are reported on the next pass
     }
 }
 
@@ -282,10 +290,40 @@ void WsClientPool::onWritable(int index)
     flush(index);
 }
 
+// A read that also takes the kernel's receive time stamp of the last segment
+// read (realtime), turned into the monotonic time the bench measures in.
+ssize_t WsClientPool::readStamped(int fd, char *buffer, qsizetype size, qint64 *arrivedNs)
+{
+    iovec io{buffer, size_t(size)};
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(timespec))];
+    msghdr msg{};
+    msg.msg_iov = &io;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    const ssize_t got = ::recvmsg(fd, &msg, 0);
+    if (got <= 0)
+        return got;
+    for (cmsghdr *h = CMSG_FIRSTHDR(&msg); h; h = CMSG_NXTHDR(&msg, h)) {
+        if (h->cmsg_level != SOL_SOCKET || h->cmsg_type != SCM_TIMESTAMPNS)
+            continue;
+        timespec at;
+        std::memcpy(&at, CMSG_DATA(h), sizeof at);
+        timespec real;
+        ::clock_gettime(CLOCK_REALTIME, &real);
+        const qint64 mono = MonoClock::nowNs();
+        const auto ns = [](const timespec &t) { return qint64(t.tv_sec) * 1000000000LL + t.tv_nsec; };
+        *arrivedNs = ns(at) - (ns(real) - mono);
+    }
+    return got;
+}
+
 void WsClientPool::onReadable(int index)
 {
     Client &c = m_clients[index];
-    const ssize_t got = ::read(c.fd, c.reader.writePointer(), size_t(c.reader.writeSpace()));
+    qint64 arrivedNs = -1;
+    const ssize_t got = m_arrivalStamps ? readStamped(c.fd, c.reader.writePointer(), c.reader.writeSpace(), &arrivedNs)
+                                        : ::read(c.fd, c.reader.writePointer(), size_t(c.reader.writeSpace()));
     if (got <= 0) {
         if (got < 0 && (errno == EAGAIN || errno == EINTR))
             return;
@@ -293,7 +331,7 @@ void WsClientPool::onReadable(int index)
         return;
     }
     // Before anything else, so the figure does not include classification.
-    const qint64 ns = MonoClock::nowNs();
+    const qint64 ns = arrivedNs >= 0 ? arrivedNs : MonoClock::nowNs();
     c.reader.commit(got);
     if (c.stage == Stage::Handshake && !finishHandshake(index))
         return;

@@ -9,6 +9,8 @@
 #include <QUrl>
 #include <QVector>
 
+#include <sys/types.h>
+
 class QSocketNotifier;
 
 // N WebSocket clients in this thread, standing in for the browsers. Each
@@ -46,6 +48,15 @@ public:
     // together reaches this total.
     void setPlayTarget(qint64 total) { m_playTarget = total; }
     qint64 playTotal() const { return m_playTotal; }
+    // At most this many ready sockets read before the event loop gets its
+    // turn again (0: all that are ready, the default). A pool of many
+    // clients that shares the bench's thread with the one being timed reads
+    // a few at a time, so the timed one is not read last.
+    void setEventsPerPass(int events) { m_eventsPerPass = events; }
+    // Messages stamped with the kernel's time of their arrival in the
+    // socket (SO_TIMESTAMPNS) rather than the time the bench read them.
+    // Before open().
+    void setArrivalStamps(bool on) { m_arrivalStamps = on; }
     const QVector<Play> &plays(int client) const;
     int orderErrors(int client) const;    // a play not preceded by its stop
     void clearPlays();
@@ -84,6 +95,7 @@ private:
     void onEpollReady();
     void onWritable(int index);
     void onReadable(int index);
+    static ssize_t readStamped(int fd, char *buffer, qsizetype size, qint64 *arrivedNs);
     bool finishHandshake(int index);
     void onMessage(int index, QByteArrayView msg, qint64 ns);
     void sendFrame(int index, int opcode, QByteArrayView payload);
@@ -102,6 +114,8 @@ private:
     int m_failed = 0;
     qint64 m_playTotal = 0;
     qint64 m_playTarget = -1;
+    int m_eventsPerPass = 0;
+    bool m_arrivalStamps = false;
 };
 
 #endif // WSCLIENTPOOL_H

@@ -1,5 +1,6 @@
 #include "wsclientpool.h"
 #include "wsframereader.h"
+#include "monoclock.h"
 
 #include <QCryptographicHash>
 #include <QHostAddress>
@@ -8,6 +9,7 @@
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTest>
+#include <QThread>
 #include <QWebSocket>
 #include <QWebSocketServer>
 #include <QtEndian>
@@ -150,7 +152,10 @@ private Q_SLOTS:
     void fragmentedMessages();
     void pingAndSend();
     void serverClose();
+    void manyClients_data();
     void manyClients();
+    void arrivalStamps_data();
+    void arrivalStamps();
     void refused();
     void badServer_data();
     void badServer();
@@ -365,9 +370,19 @@ void tst_WsClientPool::serverClose()
     QCOMPARE(pool.failedCount(), 2);
 }
 
+void tst_WsClientPool::manyClients_data()
+{
+    QTest::addColumn<int>("eventsPerPass");
+    QTest::newRow("all that are ready") << 0;
+    QTest::newRow("seven a pass") << 7;
+}
+
 void tst_WsClientPool::manyClients()
 {
+    QFETCH(int, eventsPerPass);
     WsClientPool pool;
+    // Fewer a pass: those not read yet are reported again, none forgotten.
+    pool.setEventsPerPass(eventsPerPass);
     pool.open(openPeers(), 300);
     QTRY_COMPARE_WITH_TIMEOUT(pool.readyCount(), 300, 20000);
     QCOMPARE(pool.connectedCount(), 300);
@@ -387,6 +402,39 @@ void tst_WsClientPool::manyClients()
     QCOMPARE(pool.size(), 1);
     QCOMPARE(pool.playTotal(), 0);
     QTRY_COMPARE(pool.readyCount(), 1);
+}
+
+void tst_WsClientPool::arrivalStamps_data()
+{
+    QTest::addColumn<bool>("arrival");
+    QTest::newRow("when read") << false;
+    QTest::newRow("when arrived") << true;
+}
+
+// A message read 100 ms after it arrived: stamped when read, or, with
+// arrival stamps, when the kernel put it in the socket.
+void tst_WsClientPool::arrivalStamps()
+{
+    QFETCH(bool, arrival);
+    WsClientPool pool;
+    pool.setArrivalStamps(arrival);
+    pool.open(openPeers(), 1);
+    QTRY_COMPARE(pool.readyCount(), 1);
+    QTRY_COMPARE(m_peers.size(), 1);
+
+    const qint64 sent = MonoClock::nowNs();
+    m_peers[0]->sendTextMessage(QString::fromLatin1(playMessage(4)));
+    QVERIFY(m_peers[0]->flush());
+    QThread::msleep(100); // the bench busy elsewhere: nothing is read meanwhile
+    const qint64 late = MonoClock::nowNs();
+    QTRY_COMPARE(pool.playTotal(), 1);
+    const qint64 stamp = pool.plays(0).at(0).ns;
+    if (arrival) {
+        QVERIFY2(stamp >= sent - 1000000 && stamp < sent + 50000000,
+                 qPrintable(u"%1 ms after sending"_s.arg((stamp - sent) / 1e6)));
+    } else {
+        QVERIFY(stamp >= late);
+    }
 }
 
 void tst_WsClientPool::refused()
