@@ -257,7 +257,10 @@ function renderNow(status) {
     $('open-next').textContent = status.next_change
         ? `${open ? 'closes' : 'opens'} ${wallClock(status.next_change, true)}`
         : open ? 'no closing time set' : '';
-    $('ws-clients').textContent = String(status.ws_clients ?? '—');
+    const phones = Number.isInteger(status.listeners) ? status.listeners : 0;
+    $('ws-clients').textContent = Number.isInteger(status.ws_clients)
+        ? String(status.ws_clients - phones) + (phones > 0 ? ` (and ${phones} phones listening)` : '')
+        : '—';
     $('uptime').textContent = Number.isFinite(status.uptime_s) ? span(status.uptime_s * 1000) : '—';
     if (!volumeBusy && Number.isInteger(status.volume)) {
         slider.value = String(status.volume);

@@ -570,10 +570,15 @@ void tst_Admin::state()
     request.setRawHeader("User-Agent", "ExhibitScreen/2.0 (room 3)");
     screen.open(request);
     QTRY_COMPARE_WITH_TIMEOUT(screen.state(), QAbstractSocket::ConnectedState, 5000);
+    // A visitor's phone is counted, not listed among the screens.
+    QWebSocket phone;
+    phone.open(QUrl(u"ws://127.0.0.1:%1/ws?role=listener"_s.arg(m_gateway->port())));
+    QTRY_COMPARE_WITH_TIMEOUT(phone.state(), QAbstractSocket::ConnectedState, 5000);
     const QByteArray cookie = logIn();
 
     auto screens = [&] { return json(get("/api/admin/state", cookie)).value("screens"_L1).toArray(); };
     QCOMPARE(screens().size(), 1);
+    QTRY_COMPARE_WITH_TIMEOUT(status().value("listeners"_L1).toInt(), 1, 5000);
     QJsonObject entry = screens().at(0).toObject();
     QCOMPARE(entry.value("address"_L1).toString(), u"127.0.0.1"_s);
     QCOMPARE(entry.value("user_agent"_L1).toString(), u"ExhibitScreen/2.0 (room 3)"_s);

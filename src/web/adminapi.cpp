@@ -277,6 +277,10 @@ QJsonObject AdminApi::state() const
               [](const auto &a, const auto &b) { return a.sinceMs < b.sinceMs; });
     QJsonArray screens;
     for (const WebSocketHub::ClientInfo &client : std::as_const(clients)) {
+        // Visitors' phones are counted in the status (`listeners`), not
+        // listed: there may be hundreds, and they are not the exhibit's.
+        if (client.role != WebSocketHub::Role::Screen)
+            continue;
         QJsonValue lastEnded;
         if (client.lastEndedId >= 0) {
             lastEnded = QJsonObject { { QStringLiteral("id"), client.lastEndedId },
