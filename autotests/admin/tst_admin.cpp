@@ -4,6 +4,8 @@
 #include "staffsession.h"
 #include "wsclient.h"
 
+#include "system/adminpassword.h"
+
 #include <QDateTime>
 #include <QFile>
 #include <QFileInfo>
@@ -13,6 +15,7 @@
 #include <QNetworkRequest>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QWebSocket>
@@ -70,6 +73,7 @@ private Q_SLOTS:
     void login();
     void logoutEndsSession();
     void throttle();
+    void pressDuringLogin();
     void virtualPress();
     void stopAttractSelfTest_data();
     void stopAttractSelfTest();
@@ -451,6 +455,41 @@ void tst_Admin::throttle()
     // Logged, but not once per guess.
     QVERIFY(m_gateway->countLog(u"wrong admin password from 127.0.0.1"_s) >= 1);
     QVERIFY(m_gateway->countLog(u"wrong admin password from 127.0.0.1"_s) <= 3);
+}
+
+// The password check runs beside the presses: with a password file whose
+// check takes about a second, a press made meanwhile is lit before the
+// login is answered, and a second login from the same address waits.
+void tst_Admin::pressDuringLogin()
+{
+    QFile file(passwordPath());
+    QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    QVERIFY(file.write(AdminPassword::create(password, 1000000).toLine() + '\n') > 0);
+    file.close();
+    QVERIFY(launch());
+
+    QTcpSocket login;
+    login.connectToHost(QHostAddress::LocalHost, m_gateway->port());
+    QVERIFY(login.waitForConnected(5000));
+    const QByteArray body = loginBody(password);
+    login.write(http().requestBytes("POST", "/admin/login",
+                                    "Content-Length: " + QByteArray::number(body.size()) + "\r\n")
+                + body);
+    QVERIFY(login.waitForBytesWritten(5000));
+    // The gateway has the login once a second one from here is refused.
+    QTRY_COMPARE_WITH_TIMEOUT(post("/admin/login", loginBody(password)).status, 429, 5000);
+
+    QVERIFY(m_pty->write("PRESS 003\n"));
+    QByteArray line;
+    QVERIFY(m_pty->takeLine(&line));
+    QCOMPARE(line, QByteArray("LEDSET 003"));
+    QVERIFY2(login.bytesAvailable() == 0 && !login.waitForReadyRead(0), "the login was answered first");
+
+    QByteArray answer;
+    while (!answer.contains("\r\n\r\n") && login.waitForReadyRead(10000))
+        answer += login.readAll();
+    QVERIFY2(answer.startsWith("HTTP/1.1 200"), answer.constData());
+    QVERIFY(answer.contains("Set-Cookie: sp_admin="));
 }
 
 // The console's press takes the serial PRESS's way: LED, then the browsers.

@@ -104,6 +104,15 @@ AdminApi::AdminApi(PanelController *controller, const GatewayStatus *status, con
           qCWarning(lcAdmin) << heldBack << "more console requests from another origin refused in the last minute";
       })
 {
+    // One password check at a time; the others wait their turn.
+    m_passwordChecks.setMaxThreadCount(1);
+}
+
+AdminApi::~AdminApi()
+{
+    // Checks not begun are dropped; one under way is waited for.
+    m_passwordChecks.clear();
+    m_passwordChecks.waitForDone();
 }
 
 bool AdminApi::isGuarded(const QString &path)
@@ -183,19 +192,48 @@ void AdminApi::login(const HttpRequest &request, HttpResponder &responder)
         return responder.writeJsonError(500, QStringLiteral("the password file is damaged"));
     }
 
-    if (!stored.verify(password.toString().toUtf8())) {
-        const qint64 waitMs = m_sessions.failed(request.peer);
+    // One check at a time per address, a few at once in all: a client
+    // cannot get round the wait after wrong passwords by asking in
+    // parallel, nor keep the checking thread busy for everyone.
+    const bool sameAddress = std::any_of(m_pendingLogins.cbegin(), m_pendingLogins.cend(),
+                                         [&](const auto &pending) { return pending.second.peer == request.peer; });
+    if (sameAddress || m_pendingLogins.size() >= MaxPendingLogins) {
+        return responder.writeJson(429,
+                                   { { QStringLiteral("error"), QStringLiteral("a login is being checked: wait") },
+                                     { QStringLiteral("retry_after_s"), 1 } },
+                                   { { "Retry-After", "1" } });
+    }
+    // Deriving the key takes a tenth of a second here and several times
+    // that on a Pi: on a thread of its own, so that presses meanwhile are
+    // not held up (docs/http.md, "/admin and /api/admin").
+    const quint64 ticket = ++m_lastTicket;
+    m_pendingLogins.emplace(ticket, PendingLogin { responder.defer(), request.peer });
+    m_passwordChecks.start([this, ticket, stored, attempt = password.toString().toUtf8()] {
+        const bool right = stored.verify(attempt);
+        QMetaObject::invokeMethod(this, [this, ticket, right] { finishLogin(ticket, right); }, Qt::QueuedConnection);
+    });
+}
+
+void AdminApi::finishLogin(quint64 ticket, bool right)
+{
+    auto pending = m_pendingLogins.extract(ticket);
+    if (pending.empty())
+        return;
+    HttpResponder &responder = pending.mapped().responder;
+    const QHostAddress &peer = pending.mapped().peer;
+    if (!right) {
+        const qint64 waitMs = m_sessions.failed(peer);
         if (m_wrongPasswordLog.allow()) {
-            QString line = QStringLiteral("wrong admin password from ") + peer(request);
+            QString line = QStringLiteral("wrong admin password from ") + peer.toString();
             if (waitMs > 0)
                 line += QStringLiteral(" - next try in %1 s").arg((waitMs + 999) / 1000);
             qCWarning(lcAdmin).noquote() << line;
         }
         return responder.writeJsonError(403, QStringLiteral("wrong password"));
     }
-    m_sessions.succeeded(request.peer);
+    m_sessions.succeeded(peer);
     const QByteArray token = m_sessions.open();
-    qCInfo(lcAdmin).noquote() << "console login from" << peer(request) << "-" << m_sessions.sessionCount()
+    qCInfo(lcAdmin).noquote() << "console login from" << peer.toString() << "-" << m_sessions.sessionCount()
                               << "sessions";
     responder.writeJson(200, { { QStringLiteral("ok"), true } },
                         { { "Set-Cookie", sessionCookie(token, int(AdminSessions::LifetimeMs / 1000)) } });

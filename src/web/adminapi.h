@@ -3,14 +3,18 @@
 
 #include "system/logthrottle.h"
 #include "web/adminsessions.h"
+#include "web/httpresponder.h"
 
+#include <QHostAddress>
 #include <QJsonObject>
 #include <QObject>
 #include <QString>
+#include <QThreadPool>
+
+#include <map>
 
 class Clock;
 class GatewayStatus;
-class HttpResponder;
 class LogTail;
 class PanelController;
 class WebSocketHub;
@@ -31,6 +35,7 @@ public:
     // effect without a restart, and without the file the console is off.
     AdminApi(PanelController *controller, const GatewayStatus *status, const WebSocketHub *hub, const LogTail *log,
              const Clock *clock, const QString &passwordFile, QObject *parent = nullptr);
+    ~AdminApi() override;
 
     // The paths only a session may use: /api/admin… and /api/stats…
     static bool isGuarded(const QString &path);
@@ -49,7 +54,16 @@ Q_SIGNALS:
     void volumeChanged(int level);
 
 private:
+    // A login whose password is being checked on m_passwordChecks.
+    struct PendingLogin
+    {
+        HttpResponder responder;
+        QHostAddress peer;
+    };
+    static constexpr size_t MaxPendingLogins = 8;
+
     void login(const HttpRequest &request, HttpResponder &responder);
+    void finishLogin(quint64 ticket, bool right);
     void logout(const HttpRequest &request, HttpResponder &responder);
     void route(const HttpRequest &request, HttpResponder &responder, const QString &route);
     void press(const HttpRequest &request, HttpResponder &responder, const QString &arg);
@@ -65,6 +79,9 @@ private:
     LogThrottle m_wrongPasswordLog; // a guessing client must not flood the journal
     LogThrottle m_refusedLog;
     LogThrottle m_crossOriginLog;
+    std::map<quint64, PendingLogin> m_pendingLogins;
+    quint64 m_lastTicket = 0;
+    QThreadPool m_passwordChecks; // last: destroyed first, once no check runs
 };
 
 #endif // ADMINAPI_H

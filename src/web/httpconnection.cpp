@@ -209,6 +209,11 @@ void HttpConnection::writeResponse(int status, const HttpResponder::HeaderList &
     pumpBody();
 }
 
+void HttpConnection::awaitDeferredResponse()
+{
+    m_timer.start(m_limits.sendTimeoutMs);
+}
+
 void HttpConnection::writeHead(int status, const HttpResponder::HeaderList &headers, qint64 contentLength,
                                const QByteArray &body)
 {
@@ -282,6 +287,11 @@ void HttpConnection::onTimeout()
     if (m_state == State::Waiting && m_socket->bytesToWrite() == 0) {
         qCDebug(lcHttp).noquote() << "closing idle connection from" << peer();
         close();
+        return;
+    }
+    if (m_state == State::Responding && !m_body && m_socket->bytesToWrite() == 0) {
+        qCWarning(lcHttp).noquote() << "no answer in time for the request from" << peer() << "- dropping it";
+        m_socket->abort();
         return;
     }
     qCInfo(lcHttp).noquote() << "client" << peer() << "stopped reading; dropping it";

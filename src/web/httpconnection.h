@@ -41,6 +41,9 @@ public:
     void writeResponse(int status, const HttpResponder::HeaderList &headers, qint64 contentLength,
                        const QByteArray &body);
     void writeResponse(int status, const HttpResponder::HeaderList &headers, std::unique_ptr<QIODevice> body);
+    // The handler answers later (HttpResponder::defer()); if no answer
+    // comes within the send timeout, the connection is dropped.
+    void awaitDeferredResponse();
 
 Q_SIGNALS:
     // An acceptable upgrade request on the WebSocket path: the socket is no

@@ -42,6 +42,18 @@ void HttpResponder::writeJsonError(int status, const QString &error, HeaderList 
     writeJson(status, { { QStringLiteral("error"), error } }, std::move(headers));
 }
 
+HttpResponder HttpResponder::defer()
+{
+    HttpResponder later(m_connection, m_head);
+    if (m_answered || !m_connection) {
+        later.m_answered = true;
+        return later;
+    }
+    m_answered = true;
+    m_connection->awaitDeferredResponse();
+    return later;
+}
+
 void HttpResponder::writeNotModified(const HeaderList &headers)
 {
     if (m_answered || !m_connection)

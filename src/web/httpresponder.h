@@ -35,6 +35,12 @@ public:
     // 304: no body and no Content-Length.
     void writeNotModified(const HeaderList &headers);
 
+    // Takes the answer out of the handler's call, for work done elsewhere
+    // (another thread): the responder returned answers later, this one
+    // counts as answered. The connection reads no further request until
+    // then; an answer for a client that has gone is dropped.
+    HttpResponder defer();
+
     bool isHead() const { return m_head; }
     bool hasAnswered() const { return m_answered; }
 
