@@ -244,6 +244,7 @@ QJsonObject BenchRunner::runLatency(const QString &name, int clients, int interv
             return out;
     }
     mem[QStringLiteral("rss_clients_kb")] = ProcStats::rssKb(pid);
+    const quint64 unstamped0 = pool.unstampedReads() + phones.unstampedReads();
     const qint64 cpu0 = ProcStats::cpuNs(pid);
     LoadMonitor load;
     load.start(pid);
@@ -360,6 +361,13 @@ QJsonObject BenchRunner::runLatency(const QString &name, int clients, int interv
     }
     const qint64 cpu1 = ProcStats::cpuNs(pid);
     out[QStringLiteral("load")] = load.finish();
+    if (m_config.arrival) {
+        const quint64 unstamped = pool.unstampedReads() + phones.unstampedReads() - unstamped0;
+        out[QStringLiteral("arrival_unstamped_reads")] = qint64(unstamped);
+        if (unstamped > 0)
+            qWarning("panel-bench: %s: %llu reads came without an arrival stamp and were timed when read",
+                     qPrintable(name), static_cast<unsigned long long>(unstamped));
+    }
     int reordered = 0;
     for (int c = 0; c < pool.size(); ++c)
         reordered += pool.orderErrors(c);

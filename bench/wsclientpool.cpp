@@ -201,6 +201,7 @@ void WsClientPool::closeAll()
     ++m_generation;
     m_failureLogged = false;
     m_connected = m_ready = m_failed = 0;
+    m_unstampedReads = 0;
     m_playTotal = 0;
     m_playTarget = -1;
 }
@@ -331,6 +332,10 @@ void WsClientPool::onReadable(int index)
         return;
     }
     // Before anything else, so the figure does not include classification.
+    // The kernel stamps nothing until its time stamps are switched on, which
+    // it does some milliseconds after the first socket asks: counted.
+    if (m_arrivalStamps && arrivedNs < 0)
+        ++m_unstampedReads;
     const qint64 ns = arrivedNs >= 0 ? arrivedNs : MonoClock::nowNs();
     c.reader.commit(got);
     if (c.stage == Stage::Handshake && !finishHandshake(index))

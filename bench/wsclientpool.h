@@ -57,6 +57,8 @@ public:
     // socket (SO_TIMESTAMPNS) rather than the time the bench read them.
     // Before open().
     void setArrivalStamps(bool on) { m_arrivalStamps = on; }
+    // Reads that came without the asked-for arrival stamp, timed when read.
+    quint64 unstampedReads() const { return m_unstampedReads; }
     const QVector<Play> &plays(int client) const;
     int orderErrors(int client) const;    // a play not preceded by its stop
     void clearPlays();
@@ -116,6 +118,7 @@ private:
     qint64 m_playTarget = -1;
     int m_eventsPerPass = 0;
     bool m_arrivalStamps = false;
+    quint64 m_unstampedReads = 0;
 };
 
 #endif // WSCLIENTPOOL_H

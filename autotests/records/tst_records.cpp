@@ -6,6 +6,7 @@
 #include <QDate>
 #include <QDir>
 #include <QFile>
+#include <QHostAddress>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -13,6 +14,7 @@
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QStorageInfo>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -23,6 +25,19 @@
 using namespace Qt::StringLiterals;
 
 namespace {
+
+// The most memory the process has held so far (VmHWM), in kB; -1 unknown.
+qint64 peakRssKb(qint64 pid)
+{
+    QFile status(u"/proc/%1/status"_s.arg(pid));
+    if (!status.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : status.readAll().split('\n')) {
+        if (line.startsWith("VmHWM:"))
+            return line.mid(6).trimmed().split(' ').value(0).toLongLong();
+    }
+    return -1;
+}
 
 const QByteArray staffPassword = QByteArrayLiteral("records are for staff");
 
@@ -66,6 +81,7 @@ private Q_SLOTS:
     void unwritablePlace();
     void readOnlyFileSystem();
     void fullDisk();
+    void yearOfRecords();
 
 private:
     bool launch(const QStringList &extra, bool withPanel = false);
@@ -337,6 +353,76 @@ void tst_Records::fullDisk()
     const int written = records().value(u"written"_s).toInt();
     m_gateway->stop();
     QCOMPARE(countRows(path), written);
+}
+
+// A year of records (2,500 presses a day, 1.8 million rows) takes seconds
+// to read: the gateway reads them on a thread of its own, so a press made
+// meanwhile is lit and /health answered before the statistics come, and
+// the CSV of the year leaves through a file, not memory.
+void tst_Records::yearOfRecords()
+{
+    const QString path = m_dir.filePath(u"year.sqlite"_s);
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"year"_s);
+        db.setDatabaseName(path);
+        QVERIFY(db.open());
+        QSqlQuery q(db);
+        const QStringList statements = {
+            u"PRAGMA journal_mode=WAL"_s,
+            u"CREATE TABLE records (time_ms INTEGER NOT NULL, id INTEGER NOT NULL,"
+            " event TEXT NOT NULL, detail TEXT NOT NULL, listened_ms INTEGER)"_s,
+            u"CREATE INDEX records_by_time ON records (time_ms)"_s,
+            u"PRAGMA user_version=1"_s,
+            // From 2025-01-01 00:00 UTC, a press every 34.56 s and its end 20 s later.
+            u"WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 912499)"
+            " INSERT INTO records SELECT 1735689600000 + i * 34560, i % 10, 'press', 'played', NULL FROM n"_s,
+            u"WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 912499)"
+            " INSERT INTO records SELECT 1735689600000 + i * 34560 + 20000, i % 10, 'end', 'completed', 20000 FROM n"_s,
+        };
+        for (const QString &statement : statements)
+            QVERIFY2(q.exec(statement), qPrintable(statement));
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(u"year"_s);
+    QVERIFY(launch({ u"--stats-db"_s, path }, true));
+    const QByteArray cookie = StaffSession::logIn(http(), staffPassword);
+    QVERIFY(!cookie.isEmpty());
+
+    QTcpSocket stats;
+    stats.connectToHost(QHostAddress::LocalHost, m_gateway->port());
+    QVERIFY(stats.waitForConnected(5000));
+    stats.write(http().requestBytes("GET", "/api/stats?from=2024-12-31&to=2026-01-01",
+                                    StaffSession::cookieHeader(cookie)));
+    QVERIFY(stats.waitForBytesWritten(5000));
+    QVERIFY(pressAndLight(3));
+    QCOMPARE(http().get("/health").status, 200);
+    QVERIFY2(stats.bytesAvailable() == 0 && !stats.waitForReadyRead(0), "the statistics came first");
+
+    QByteArray answer;
+    RawHttpClient::Response response;
+    qsizetype bodyAt = -1;
+    while ((bodyAt < 0 || answer.size() - bodyAt < response.header("Content-Length").toLongLong())
+           && stats.waitForReadyRead(60000)) {
+        answer += stats.readAll();
+        bodyAt = RawHttpClient::parseHead(answer, &response);
+    }
+    QCOMPARE(response.status, 200);
+    const QJsonObject summary = QJsonDocument::fromJson(answer.mid(bodyAt)).object();
+    qint64 presses = 0;
+    for (const QJsonValue &id : summary.value(u"ids"_s).toArray())
+        presses += id.toObject().value(u"presses"_s).toInteger();
+    QCOMPARE(presses, 912500); // the press just made is of today, not in the range
+
+    // The CSV of the year: every record a line, the gateway's memory at
+    // no time more than a few MB above what it was.
+    const qint64 before = peakRssKb(m_gateway->pid());
+    const RawHttpClient::Response csv = http().request("GET", "/api/stats.csv?from=2024-12-31&to=2026-01-01",
+                                                       StaffSession::cookieHeader(cookie), 60000);
+    QCOMPARE(csv.status, 200);
+    QCOMPARE(csv.body.count('\n'), 1 + 2 * 912500);
+    QVERIFY2(peakRssKb(m_gateway->pid()) - before < 20000,
+             qPrintable(u"%1 kB more at the peak for a %2 MB CSV"_s.arg(peakRssKb(m_gateway->pid()) - before)
+                                .arg(csv.body.size() / 1000000)));
 }
 
 QTEST_GUILESS_MAIN(tst_Records)

@@ -47,6 +47,7 @@ bool StatsStore::summary(QDate from, QDate to, Summary *summary)
     if (!ensureOpen())
         return false;
     const QString error = readSummary(from, to, summary);
+    closeConnection();
     return error.isEmpty() || fail(error);
 }
 
@@ -55,6 +56,7 @@ bool StatsStore::rows(QDate from, QDate to, const std::function<void(const Row &
     if (!ensureOpen())
         return false;
     const QString error = readRows(from, to, row);
+    closeConnection();
     return error.isEmpty() || fail(error);
 }
 

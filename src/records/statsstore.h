@@ -9,8 +9,10 @@
 #include <optional>
 
 // Reads the play records for /api/stats (docs/http.md, "/api/stats") through
-// a read-only connection of its own; in WAL mode it reads while the writer
-// writes. Days are the gateway's local days, from midnight to midnight.
+// a read-only connection of its own, opened for each query and closed after
+// it, so that whichever thread asks owns it meanwhile (one at a time); in
+// WAL mode it reads while the writer writes. Days are the gateway's local
+// days, from midnight to midnight.
 class StatsStore
 {
 public:

@@ -5,11 +5,15 @@
 #include "web/httprequest.h"
 #include "web/httpresponder.h"
 
+#include "system/logging.h"
+
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
+#include <QTemporaryFile>
+#include <QThread>
 #include <QUrlQuery>
 
 #include <cstdio>
@@ -32,7 +36,19 @@ QString dateText(QDate date)
 
 } // namespace
 
-StatsApi::StatsApi(StatsStore *store, const Clock *clock) : m_store(store), m_clock(clock) { }
+StatsApi::StatsApi(StatsStore *store, const Clock *clock, QObject *parent)
+    : QObject(parent), m_store(store), m_clock(clock)
+{
+    // One query at a time; the others wait their turn.
+    m_reads.setMaxThreadCount(1);
+}
+
+StatsApi::~StatsApi()
+{
+    // Queries not begun are dropped; one under way is waited for.
+    m_reads.clear();
+    m_reads.waitForDone();
+}
 
 QByteArray StatsApi::csvLine(qint64 timeMs, int id, const QString &event, const QString &detail,
                              const qint64 *listenedMs)
@@ -99,26 +115,29 @@ void StatsApi::respond(const HttpRequest &request, HttpResponder &responder, boo
     if (from > to)
         return responder.writeJsonError(400, QStringLiteral("from is after to"));
 
-    if (csv) {
-        QByteArray body = QByteArrayLiteral("time,id,event,detail,listened_ms\r\n");
-        LocalOffsets offsets;
-        const bool ok = m_store->rows(from, to, [&body, &offsets](const StatsStore::Row &row) {
-            body += csvLine(offsets, row.timeMs, row.id, row.event, row.detail, row.listenedMs ? &*row.listenedMs : nullptr);
-            body += "\r\n";
-        });
-        if (!ok)
-            return responder.writeJsonError(503, m_store->errorString());
-        const QByteArray name = "records-" + dateText(from).toLatin1() + "-to-" + dateText(to).toLatin1() + ".csv";
-        return responder.write(200,
-                               { { "Content-Type", "text/csv; charset=utf-8" },
-                                 { "Content-Disposition", "attachment; filename=\"" + name + '"' },
-                                 { "Cache-Control", "no-store" } },
-                               body);
+    if (m_pending.size() >= MaxPendingQueries) {
+        return responder.writeJson(503, { { QStringLiteral("error"), QStringLiteral("busy with other queries: try again") } },
+                                   { { "Retry-After", "5" } });
     }
+    const quint64 ticket = ++m_lastTicket;
+    m_pending.emplace(ticket, responder.defer());
+    QThread *answering = thread();
+    m_reads.start([this, ticket, from, to, csv, answering] {
+        auto answer = std::make_shared<Answer>(csv ? readCsv(from, to, answering) : readSummary(from, to));
+        QMetaObject::invokeMethod(this, [this, ticket, answer] { deliver(ticket, std::move(*answer)); },
+                                  Qt::QueuedConnection);
+    });
+}
 
+StatsApi::Answer StatsApi::readSummary(QDate from, QDate to)
+{
+    Answer answer;
     StatsStore::Summary summary;
-    if (!m_store->summary(from, to, &summary))
-        return responder.writeJsonError(503, m_store->errorString());
+    if (!m_store->summary(from, to, &summary)) {
+        answer.status = 503;
+        answer.json = { { QStringLiteral("error"), m_store->errorString() } };
+        return answer;
+    }
     QJsonArray ids;
     for (const StatsStore::IdStats &stats : std::as_const(summary.ids)) {
         ids.append(QJsonObject {
@@ -136,7 +155,56 @@ void StatsApi::respond(const HttpRequest &request, HttpResponder &responder, boo
                                   { QStringLiteral("id"), day.id },
                                   { QStringLiteral("presses"), day.presses } });
     }
-    responder.writeJson(200,
-                        { { QStringLiteral("from"), dateText(from) }, { QStringLiteral("to"), dateText(to) },
-                          { QStringLiteral("ids"), ids }, { QStringLiteral("days"), days } });
+    answer.json = { { QStringLiteral("from"), dateText(from) }, { QStringLiteral("to"), dateText(to) },
+                    { QStringLiteral("ids"), ids }, { QStringLiteral("days"), days } };
+    return answer;
+}
+
+StatsApi::Answer StatsApi::readCsv(QDate from, QDate to, QThread *answering)
+{
+    Answer answer;
+    auto file = std::make_unique<QTemporaryFile>();
+    if (!file->open()) {
+        qCWarning(lcRecords).noquote() << "cannot write the CSV to a temporary file:" << file->errorString();
+        answer.status = 503;
+        answer.json = { { QStringLiteral("error"), QStringLiteral("no room for the CSV: %1").arg(file->errorString()) } };
+        return answer;
+    }
+    QByteArray chunk = QByteArrayLiteral("time,id,event,detail,listened_ms\r\n");
+    bool written = true;
+    LocalOffsets offsets;
+    const bool ok = m_store->rows(from, to, [&](const StatsStore::Row &row) {
+        chunk += csvLine(offsets, row.timeMs, row.id, row.event, row.detail, row.listenedMs ? &*row.listenedMs : nullptr);
+        chunk += "\r\n";
+        if (chunk.size() >= 64 * 1024) {
+            written = written && file->write(chunk) == chunk.size();
+            chunk.clear();
+        }
+    });
+    written = written && file->write(chunk) == chunk.size() && file->flush() && file->seek(0);
+    if (!ok || !written) {
+        answer.status = 503;
+        answer.json = { { QStringLiteral("error"), ok ? file->errorString() : m_store->errorString() } };
+        return answer;
+    }
+    // The answer's thread reads it and deletes it.
+    file->moveToThread(answering);
+    answer.csv = std::move(file);
+    answer.csvName = "records-" + dateText(from).toLatin1() + "-to-" + dateText(to).toLatin1() + ".csv";
+    return answer;
+}
+
+void StatsApi::deliver(quint64 ticket, Answer answer)
+{
+    auto pending = m_pending.extract(ticket);
+    if (pending.empty())
+        return;
+    HttpResponder &responder = pending.mapped();
+    if (!answer.csv)
+        return responder.writeJson(answer.status, answer.json);
+    responder.write(200,
+                    { { "Content-Type", "text/csv; charset=utf-8" },
+                      { "Content-Disposition", "attachment; filename=\"" + answer.csvName + '"' },
+                      { "Cache-Control", "no-store" } },
+                    std::move(answer.csv));
 }
