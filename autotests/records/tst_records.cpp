@@ -420,9 +420,11 @@ void tst_Records::yearOfRecords()
                                                        StaffSession::cookieHeader(cookie), 60000);
     QCOMPARE(csv.status, 200);
     QCOMPARE(csv.body.count('\n'), 1 + 2 * 912500);
+#if !defined(__SANITIZE_ADDRESS__) // AddressSanitizer's quarantine: resident memory says nothing there
     QVERIFY2(peakRssKb(m_gateway->pid()) - before < 20000,
              qPrintable(u"%1 kB more at the peak for a %2 MB CSV"_s.arg(peakRssKb(m_gateway->pid()) - before)
                                 .arg(csv.body.size() / 1000000)));
+#endif
 }
 
 QTEST_GUILESS_MAIN(tst_Records)

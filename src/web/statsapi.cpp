@@ -178,7 +178,7 @@ StatsApi::Answer StatsApi::readCsv(QDate from, QDate to, QThread *answering)
         chunk += "\r\n";
         if (chunk.size() >= 64 * 1024) {
             written = written && file->write(chunk) == chunk.size();
-            chunk.clear();
+            chunk.truncate(0); // keeps its buffer for the next lines
         }
     });
     written = written && file->write(chunk) == chunk.size() && file->flush() && file->seek(0);
