@@ -4,27 +4,12 @@
 #include "media/medialibrary.h"
 #include "system/logging.h"
 
-#include <QMetaEnum>
 #include <QStringList>
 
 #include <algorithm>
 #include <utility>
 
 namespace {
-// Built once: the play records ask for a name at every press.
-template<typename Enum>
-QString lowerName(Enum value)
-{
-    static const QStringList names = [] {
-        const QMetaEnum meta = QMetaEnum::fromType<Enum>();
-        QStringList list;
-        for (int i = 0; i < meta.keyCount(); ++i)
-            list.append(QString::fromLatin1(meta.key(i)).toLower());
-        return list;
-    }();
-    return names.value(int(value));
-}
-
 QString idText(int id)
 {
     return QString::number(id).rightJustified(3, u'0');
@@ -51,12 +36,12 @@ PanelController::~PanelController() = default;
 
 QString PanelController::nameOf(Outcome outcome)
 {
-    return lowerName(outcome);
+    return EnumCounts<Outcome>::nameOf(outcome);
 }
 
 QString PanelController::nameOf(Ending how)
 {
-    return lowerName(how);
+    return EnumCounts<Ending>::nameOf(how);
 }
 
 std::optional<qint64> PanelController::elapsedMs() const
@@ -101,11 +86,11 @@ PanelController::Outcome PanelController::decide(int id)
         return Outcome::Ignored;
     if (m_policy.mode == PressPolicy::Mode::Toggle && m_current == id) {
         qCDebug(lcController).noquote() << "press" << idText(id) << "stops it";
-        ++m_stoppingPresses;
+        m_presses.add(Outcome::Stopped);
         stop();
         return Outcome::Stopped;
     }
-    ++m_playedPresses;
+    m_presses.add(Outcome::Played);
     play(id);
     return Outcome::Played;
 }
@@ -122,7 +107,7 @@ PanelController::Outcome PanelController::cycleLanguage(int id)
         return Outcome::Ignored;
     }
     const QString language = m_language.cycle();
-    ++m_languagePresses;
+    m_presses.add(Outcome::Language);
     qCInfo(lcController).noquote() << "language button: next presses play" << language;
     Q_EMIT ledSetRequested(id);
     Q_EMIT languageChanged(language);
@@ -139,25 +124,12 @@ void PanelController::resetLanguage()
 
 quint64 PanelController::presses(Outcome outcome) const
 {
-    switch (outcome) {
-    case Outcome::Played:
-        return m_playedPresses;
-    case Outcome::Stopped:
-        return m_stoppingPresses;
-    case Outcome::Ignored:
+    // The gate counts what it holds back.
+    if (outcome == Outcome::Ignored)
         return m_gate.ignored();
-    case Outcome::Rejected:
+    if (outcome == Outcome::Rejected)
         return m_gate.rejected();
-    case Outcome::Language:
-        return m_languagePresses;
-    }
-    return 0;
-}
-
-quint64 PanelController::endedBy(Ending how) const
-{
-    const auto it = m_endings.find(how);
-    return it == m_endings.end() ? 0 : it->second;
+    return m_presses.count(outcome);
 }
 
 void PanelController::play(int id)
@@ -178,7 +150,7 @@ void PanelController::play(int id)
 // caller then clears or replaces it.
 void PanelController::endPlayback(Ending how)
 {
-    ++m_endings[how];
+    m_endings.add(how);
     Q_EMIT playbackEnded(*m_current, how, m_clock->nowMs() - m_startedMs);
 }
 

@@ -1,6 +1,7 @@
 #ifndef PANELCONTROLLER_H
 #define PANELCONTROLLER_H
 
+#include "core/enumcounts.h"
 #include "core/languagecycle.h"
 #include "core/ledshow.h"
 #include "core/openingschedule.h"
@@ -11,7 +12,6 @@
 #include <QList>
 #include <QObject>
 
-#include <map>
 #include <memory>
 #include <optional>
 
@@ -69,7 +69,7 @@ public:
     quint64 endedByTimer() const { return endedBy(Ending::Timer); }
     // Since start, never reset.
     quint64 presses(Outcome outcome) const;
-    quint64 endedBy(Ending how) const;
+    quint64 endedBy(Ending how) const { return m_endings.count(how); }
     // IDs whose presses are ignored for now: they were pressed too often.
     QList<int> quarantined() const { return m_gate.quarantined(); }
     PressPolicy policy() const { return m_policy; }
@@ -155,10 +155,8 @@ private:
     qint64 m_startedMs = 0;
     std::optional<qint64> m_durationMs;
     PressGate m_gate;
-    quint64 m_playedPresses = 0;
-    quint64 m_stoppingPresses = 0;
-    quint64 m_languagePresses = 0;
-    std::map<Ending, quint64> m_endings;
+    EnumCounts<Outcome> m_presses; // those that played, stopped or chose a language
+    EnumCounts<Ending> m_endings;
     std::unique_ptr<Alarm> m_idleAlarm; // attract mode, once idle long enough
     qint64 m_idleSinceMs = 0;           // the later of the last press and the last playback's end
     LedShow m_show;                     // the attract chase or the self-test
